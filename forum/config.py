@@ -1,0 +1,102 @@
+"""Settings: safe defaults, then FORUM_* environment variables, then a test mapping."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(raw: str | None) -> str:
+    """Accept the usual postgres:// spellings and point them at psycopg 3."""
+    if not raw:
+        INSTANCE.mkdir(exist_ok=True)
+        return f"sqlite:///{INSTANCE / 'forum.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def _secret_key() -> str:
+    """A stable key for the demo, so restarts keep people signed in; production sets one."""
+    if key := os.environ.get("FORUM_SECRET_KEY"):
+        return key
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
+    env = os.environ.get
+    smtp_host = env("FORUM_SMTP_HOST")
+    config: dict[str, Any] = {
+        "SECRET_KEY": None,
+        "SQLALCHEMY_DATABASE_URI": None,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SEARCH_DIR": env("FORUM_SEARCH_DIR", str(ROOT / "search_index")),
+        "SITE_NAME": env("FORUM_SITE_NAME", "Cancer CoP"),
+        "BASE_URL": env("FORUM_BASE_URL", "http://127.0.0.1:5000"),
+        # Mail: with no SMTP host, messages are printed to the console (the demo).
+        "MAIL_BACKEND": "smtp" if smtp_host else "console",
+        "SMTP_HOST": smtp_host or "localhost",
+        "SMTP_PORT": int(env("FORUM_SMTP_PORT", "25")),
+        "SMTP_USER": env("FORUM_SMTP_USER"),
+        "SMTP_PASSWORD": env("FORUM_SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _bool(env("FORUM_SMTP_STARTTLS")),
+        "MAIL_FROM": env("FORUM_MAIL_FROM", "Cancer CoP <no-reply@cancercop.example>"),
+        "APPROVED_EMAIL_DOMAINS": [
+            d.strip().lower()
+            for d in env("FORUM_APPROVED_DOMAINS", "nhs.net,nhs.uk").split(",")
+            if d.strip()
+        ],
+        "VERIFY_TOKEN_MAX_AGE": int(env("FORUM_VERIFY_TOKEN_HOURS", "48")) * 3600,
+        "RESET_TOKEN_MAX_AGE": int(env("FORUM_RESET_TOKEN_MINUTES", "60")) * 60,
+        "PASSWORD_MIN_LENGTH": 10,
+        "PREMODERATE_FIRST_POSTS": int(env("FORUM_PREMODERATE_FIRST_POSTS", "2")),
+        "THREADS_PER_PAGE": 25,
+        "POSTS_PER_PAGE": 50,
+        # Background work (email, search index) in a thread of this process: the demo's way.
+        "INPROCESS_WORKER": _bool(env("FORUM_INPROCESS_WORKER"), default=False),
+        "RATELIMIT_STORAGE_URI": env("FORUM_REDIS_URL", "memory://"),
+        "RATELIMIT_ENABLED": _bool(env("FORUM_RATELIMIT"), default=True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "AUTH_RATE_LIMIT": env("FORUM_AUTH_RATE_LIMIT", "10 per minute;50 per hour"),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime is the limit; no lost long posts
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env("FORUM_HTTPS")),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(env("FORUM_HTTPS")),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "BEHIND_PROXY": _bool(env("FORUM_BEHIND_PROXY")),
+        "DEMO": False,
+    }
+    if test_config:
+        config.update(test_config)
+    if not config["SQLALCHEMY_DATABASE_URI"]:
+        config["SQLALCHEMY_DATABASE_URI"] = database_url(env("FORUM_DATABASE_URL"))
+    else:
+        config["SQLALCHEMY_DATABASE_URI"] = database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _secret_key()
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # One writer at a time: wait for the lock rather than fail a request.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+    return config

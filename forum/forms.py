@@ -1,0 +1,25 @@
+"""The base form: every text field is cleaned of null bytes and control characters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_wtf import FlaskForm
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: object) -> object:
+    """Strip what no person types and some databases refuse (PostgreSQL rejects NUL)."""
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFC", _CONTROL.sub("", value))
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = tuple(unbound_field.kwargs.get("filters", ()))
+            options["filters"] = (clean_text, *filters)
+            return unbound_field.bind(form=form, **options)

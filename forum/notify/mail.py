@@ -1,0 +1,48 @@
+"""Email: queued through the outbox, delivered by SMTP (or printed, in the demo)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import sys
+from collections.abc import Sequence
+from email.message import EmailMessage
+
+from flask import current_app
+
+from forum.notify.models import OutboxMessage
+from forum.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+
+def queue_email(to: str, subject: str, text: str) -> None:
+    """Queue a plain-text email; it is sent after the caller commits."""
+    enqueue("email", {"to": to, "subject": subject, "text": text})
+
+
+def _build(payload: dict) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = payload["to"]
+    message["Subject"] = payload["subject"]
+    message.set_content(payload["text"])
+    return message
+
+
+def deliver(messages: Sequence[OutboxMessage]) -> None:
+    """Outbox handler for the "email" topic."""
+    config = current_app.config
+    built = [_build(m.payload) for m in messages]
+    if config["MAIL_BACKEND"] == "console":
+        for message in built:
+            print(f"\n--- email to {message['To']} ---\nSubject: {message['Subject']}\n\n"
+                  f"{message.get_content()}--- end of email ---", file=sys.stderr, flush=True)
+        return
+    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls()
+        if config["SMTP_USER"]:
+            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
+        for message in built:
+            smtp.send_message(message)

@@ -1,0 +1,219 @@
+"""Fixtures: a real database (SQLite file, or PostgreSQL when FORUM_TEST_DATABASE_URL is set),
+a real Whoosh index on disk, a real SMTP server, and helpers that sign people in."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from forum import create_app
+from forum.extensions import db as _db
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def _postgres_database() -> Iterator[str | None]:
+    base = os.environ.get("FORUM_TEST_DATABASE_URL")
+    if not base:
+        yield None
+        return
+    from forum.config import database_url
+
+    url = make_url(database_url(base))
+    name = f"forum_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    gen = _postgres_database()
+    url = next(gen)
+    if url is None:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum.db'}"
+    yield url
+    next(gen, None)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SEARCH_DIR": str(tmp_path_factory.mktemp("search_index")),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "forum.test",
+        "BASE_URL": "http://forum.test",
+        "MAIL_BACKEND": "smtp",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": 1,  # a test that sends mail starts smtp_server, which sets the real port
+        "PREMODERATE_FIRST_POSTS": 0,
+    })
+    with app.app_context():
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        _db.session.execute(text("PRAGMA foreign_keys=OFF"))
+        for table in tables:
+            _db.session.execute(table.delete())
+        _db.session.execute(text("PRAGMA foreign_keys=ON"))
+    _db.session.commit()
+
+
+@pytest.fixture
+def db(app):
+    """A clean database with the reference data (alliances, professions, boards)."""
+    from forum.community.seed import seed_reference_data
+
+    with app.app_context():
+        _empty_tables()
+        seed_reference_data()
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = "correct horse battery staple", *, follow=False):
+        return self._client.post(
+            "/login", data={"email": email, "password": password}, follow_redirects=follow
+        )
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as q: ...; q.count` counts SQL statements sent."""
+
+    @contextmanager
+    def counter():
+        result = QueryCounter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            result.statements.append(statement)
+
+        engine = _db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield result
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counter
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Mailbox:
+    """Messages received by the in-process SMTP server."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on a free port; the app sends its mail there."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    port = _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    old = app.config["SMTP_PORT"]
+    app.config["SMTP_PORT"] = port
+    try:
+        yield mailbox
+    finally:
+        app.config["SMTP_PORT"] = old
+        controller.stop()
+
+
+def send_outbox(app) -> int:
+    """Apply every pending outbox row now (the worker's job), as the tests' stand-in clock."""
+    from forum import outbox
+
+    with app.app_context():
+        return sum(outbox.process_all(topic) for topic in outbox.topics())
+
+
+@pytest.fixture
+def deliver(app):
+    return lambda: send_outbox(app)

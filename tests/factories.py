@@ -1,0 +1,61 @@
+"""Test data. Members are made active directly (the sign-up flow has its own tests);
+threads and posts go through the discussion services once they exist."""
+
+from __future__ import annotations
+
+import itertools
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from forum.community.models import Alliance, Board, Profession
+from forum.db import utcnow
+from forum.extensions import db
+from forum.members.models import Role, Status, User
+
+PASSWORD = "correct horse battery staple"
+_HASH = generate_password_hash(PASSWORD)  # scrypt is slow on purpose: hash once per run
+_n = itertools.count(1)
+
+
+def board(slug: str = "clinical-leadership") -> Board:
+    return db.session.scalars(select(Board).where(Board.slug == slug)).one()
+
+
+def alliance(slug: str = "north-central-london") -> Alliance:
+    return db.session.scalars(select(Alliance).where(Alliance.slug == slug)).one()
+
+
+def profession(slug: str = "general-practice-nurse") -> Profession:
+    return db.session.scalars(select(Profession).where(Profession.slug == slug)).one()
+
+
+def member(*, email: str | None = None, display_name: str | None = None,
+           role: Role = Role.MEMBER, status: Status = Status.ACTIVE,
+           profession_slug: str = "general-practice-nurse",
+           alliance_slug: str = "north-central-london", organisation: str = "Test Practice",
+           **extra) -> User:
+    n = next(_n)
+    user = User(
+        email=email or f"member{n}@nhs.net",
+        display_name=display_name or f"Member {n}",
+        password_hash=_HASH,
+        profession=profession(profession_slug),
+        alliance=alliance(alliance_slug),
+        organisation=organisation,
+        role=role,
+        status=status,
+        email_verified_at=utcnow(),
+        **extra,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def moderator(**kw) -> User:
+    return member(role=Role.MODERATOR, **kw)
+
+
+def admin(**kw) -> User:
+    return member(role=Role.ADMIN, **kw)

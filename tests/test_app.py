@@ -1,0 +1,32 @@
+"""The application shell: headers, errors, and safe redirects."""
+
+import pytest
+
+from forum.urls import safe_next
+
+
+def test_every_response_carries_security_headers(client):
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_unknown_page_is_a_plain_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert b"Page not found" in response.data
+    assert b"Traceback" not in response.data
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)",
+    "evil.example", "/\x00/x", "\\\\evil.example",
+])
+def test_unsafe_next_is_ignored(target):
+    assert safe_next(target, "/home") == "/home"
+
+
+def test_relative_next_is_kept():
+    assert safe_next("/threads/4?view=flat", "/") == "/threads/4?view=flat"
