@@ -59,3 +59,35 @@ def moderator(**kw) -> User:
 
 def admin(**kw) -> User:
     return member(role=Role.ADMIN, **kw)
+
+
+# --- threads and posts (through the discussion services) ---------------------------------
+
+_t = itertools.count(1)
+
+
+def thread(author: User, **kw):
+    """A thread started through `start_thread`; any keyword overrides a default."""
+    from forum.discussions.services import start_thread
+
+    n = next(_t)
+    kw.setdefault("board", board())
+    kw.setdefault("title", f"Discussion {n} about supportive care")
+    kw.setdefault("body", f"Opening post {n}: how do you run your **clinics**?")
+    kw.setdefault("alliance", None)
+    kw.setdefault("professions", ())
+    return start_thread(author, **kw)
+
+
+def reply(author: User, thread, reply_to=None, body: str = "Thanks, that is useful."):
+    """A reply through `reply_to_thread`, to the thread or to one of its posts."""
+    from forum.discussions.services import reply_to_thread
+
+    return reply_to_thread(author, thread, body=body, reply_to=reply_to)
+
+
+def sign_in(client, user: User) -> None:
+    """Sign `user` in on the test client by setting Flask-Login's session keys."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True

@@ -1,0 +1,192 @@
+"""Starting, replying to, editing and deleting discussions.
+
+Each service checks policy, changes state, keeps the counters lists show, writes outbox
+rows for search, and commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from forum import outbox
+from forum.community.models import Alliance, Board, Profession
+from forum.db import utcnow
+from forum.discussions import policy
+from forum.discussions.models import Post, PostRevision, Thread
+from forum.errors import InvalidInput, PermissionDenied
+from forum.extensions import db
+from forum.forms import clean_text
+from forum.markup import render
+from forum.members.models import User
+
+TITLE_MAX = 200
+BODY_MAX = 50_000
+PENDING_REASON = "first posts are checked by a moderator"
+
+
+# --- input --------------------------------------------------------------------------------
+
+def clean_title(title: str) -> str:
+    title = " ".join(str(clean_text(title or "")).split())
+    if not title:
+        raise InvalidInput("Enter a title", field="title")
+    if len(title) > TITLE_MAX:
+        raise InvalidInput(f"Title must be {TITLE_MAX} characters or fewer", field="title")
+    return title
+
+
+def clean_body(body: str) -> str:
+    body = str(clean_text(body or "")).strip()
+    if not body:
+        raise InvalidInput("Enter your message", field="body")
+    if len(body) > BODY_MAX:
+        raise InvalidInput(f"Message must be {BODY_MAX:,} characters or fewer", field="body")
+    return body
+
+
+def needs_premoderation(author: User) -> bool:
+    """New members' first posts wait for a moderator (PREMODERATE_FIRST_POSTS of them)."""
+    if author.is_moderator:
+        return False
+    return current_app.config.get("PREMODERATE_FIRST_POSTS", 0) > author.approved_post_count
+
+
+# --- counters -----------------------------------------------------------------------------
+
+def publish_counters(post: Post) -> None:
+    """Count a post that others can now see: thread, board and author counters.
+
+    Called for posts published at once, and by moderation when it approves a pending post
+    (the caller commits).
+    """
+    thread, board, now = post.thread, post.thread.board, post.created_at or utcnow()
+    if post.is_opening:
+        board.thread_count += 1
+    else:
+        thread.reply_count += 1
+        thread.last_activity_at = max(thread.last_activity_at or now, now)
+    board.post_count += 1
+    if board.last_activity_at is None or now >= board.last_activity_at:
+        board.last_activity_at = now
+        board.last_thread_id = thread.id
+    post.author.post_count += 1
+    post.author.approved_post_count += 1
+
+
+def _revision(post: Post, editor: User, title: str | None) -> PostRevision:
+    revision = PostRevision(post_id=post.id, number=post.revision_count, editor=editor, title=title,
+                            body_source=post.body_source, body_html=post.body_html)
+    db.session.add(revision)
+    return revision
+
+
+# --- services -----------------------------------------------------------------------------
+
+def start_thread(actor: User, *, board: Board, title: str, body: str,
+                 alliance: Alliance | None = None,
+                 professions: Sequence[Profession] = ()) -> Thread:
+    """Open a discussion: the thread and its opening post (revision 1)."""
+    if not policy.can_start_thread(actor, board):
+        raise PermissionDenied("You cannot start a discussion on this board.")
+    title, body = clean_title(title), clean_body(body)
+    now = utcnow()
+    pending = needs_premoderation(actor)
+    thread = Thread(board=board, alliance=alliance, author=actor, title=title,
+                    created_at=now, last_activity_at=now, pending=pending,
+                    professions=list(dict.fromkeys(professions)))
+    post = Post(thread=thread, author=actor, is_opening=True, body_source=body,
+                body_html=render(body), created_at=now, revision_count=1, pending=pending,
+                pending_reason=PENDING_REASON if pending else "")
+    db.session.add_all([thread, post])
+    db.session.flush()
+    _revision(post, actor, title)
+    if not pending:
+        publish_counters(post)
+    outbox.enqueue("search", {"kind": "thread", "id": thread.id})
+    db.session.commit()
+    return thread
+
+
+def reply_to_thread(actor: User, thread: Thread, *, body: str,
+                    reply_to: Post | None = None) -> Post:
+    """Reply to the thread, or to one of its posts (the discussion is a tree)."""
+    if (refusal := policy.reply_refusal(actor, thread)) is not None:
+        raise PermissionDenied(refusal)
+    if reply_to is not None:
+        if reply_to.thread_id != thread.id:
+            raise InvalidInput("You can only reply to a post in this discussion.", field="reply_to")
+        if not policy.can_view_post(actor, reply_to) or reply_to.deleted_at is not None:
+            raise InvalidInput("That post cannot be replied to.", field="reply_to")
+    body = clean_body(body)
+    _check_slow_mode(actor, thread)
+    now = utcnow()
+    pending = needs_premoderation(actor)
+    post = Post(thread=thread, author=actor, reply_to=reply_to, body_source=body,
+                body_html=render(body), created_at=now, revision_count=1, pending=pending,
+                pending_reason=PENDING_REASON if pending else "")
+    db.session.add(post)
+    db.session.flush()
+    _revision(post, actor, None)
+    if not pending:
+        publish_counters(post)
+    outbox.enqueue("search", {"kind": "post", "id": post.id})
+    db.session.commit()
+    return post
+
+
+def _check_slow_mode(actor: User, thread: Thread) -> None:
+    """In slow mode a member posts at most once every N minutes in the thread."""
+    if not thread.slow_mode_minutes or policy.is_moderator(actor):
+        return
+    last = db.session.scalar(
+        select(Post.created_at)
+        .where(Post.thread_id == thread.id, Post.author_id == actor.id)
+        .order_by(Post.created_at.desc())
+        .limit(1)
+    )
+    wait = timedelta(minutes=thread.slow_mode_minutes)
+    if last is not None and utcnow() - last < wait:
+        raise InvalidInput(
+            f"This discussion is in slow mode: you can post once every "
+            f"{thread.slow_mode_minutes} minutes. Your text is kept below; try again later.",
+            field="body",
+        )
+
+
+def edit_post(actor: User, post: Post, *, body: str, title: str | None = None) -> Post:
+    """Change a post (and, for the opening post, the thread's title); keeps every revision."""
+    if not policy.can_edit_post(actor, post):
+        raise PermissionDenied("You can only edit your own posts.")
+    body = clean_body(body)
+    thread = post.thread
+    new_title = clean_title(title) if title is not None and post.is_opening else None
+    title_changed = new_title is not None and new_title != thread.title
+    if body == post.body_source and not title_changed:
+        return post
+    post.body_source = body
+    post.body_html = render(body)
+    post.edited_at = utcnow()
+    post.revision_count += 1
+    if title_changed:
+        thread.title = new_title  # type: ignore[assignment]
+    _revision(post, actor, thread.title if post.is_opening else None)
+    if title_changed:
+        outbox.enqueue("search", {"kind": "thread", "id": thread.id})
+    else:
+        outbox.enqueue("search", {"kind": "post", "id": post.id})
+    db.session.commit()
+    return post
+
+
+def delete_post(actor: User, post: Post) -> Post:
+    """Soft delete: the post stays in the tree as "deleted by its author"."""
+    if not policy.can_delete_post(actor, post):
+        raise PermissionDenied("You can only delete your own posts.")
+    post.deleted_at = utcnow()
+    outbox.enqueue("search", {"kind": "post", "id": post.id})
+    db.session.commit()
+    return post
