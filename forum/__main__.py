@@ -1,0 +1,48 @@
+"""`python -m forum`: the demo on one machine (SQLite, a local search index, demo content)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+HOST, PORT = "127.0.0.1", 5000
+
+
+def main() -> None:
+    os.environ.setdefault("FORUM_INPROCESS_WORKER", "1")
+    from flask_migrate import upgrade
+
+    from forum import create_app
+    from forum.community.seed import seed_reference_data
+    from forum.demo import DEMO_ACCOUNTS, seed_demo
+
+    app = create_app({"DEMO": True})
+    with app.app_context():
+        print("Bringing the database up to date…", flush=True)
+        upgrade()
+        seed_reference_data()
+        if seed_demo():
+            print("Added the demo members, threads and replies.", flush=True)
+        _catch_up_search(app)
+    print("\nDemo accounts (email / password / role):")
+    for account in DEMO_ACCOUNTS:
+        print(f"  {account['email']:<38} {account['password']:<22} {account['label']}")
+    print(f"\nThe forum is running at http://{HOST}:{PORT}  (press Ctrl+C to stop)")
+    print("Emails (verification, password reset) are printed here instead of being sent.\n",
+          flush=True)
+    app.run(host=HOST, port=PORT, threaded=True, use_reloader=False, debug=False)
+
+
+def _catch_up_search(app) -> None:
+    """Apply pending index work now, so search is complete on the first page view."""
+    try:
+        from forum import search
+    except ImportError:
+        return
+    sync = getattr(search, "sync", None)
+    if sync is not None:
+        sync()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
