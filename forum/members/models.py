@@ -33,7 +33,6 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
 
 class User(UserMixin, Base):
     __tablename__ = "users"
-    __table_args__ = (Index("uq_users_email_lower", func.lower("email"), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
@@ -83,3 +82,8 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.display_name!r}>"
+
+
+# Unique whatever the letter case: Amara@NHS.net and amara@nhs.net are one person.
+Index("uq_users_email_lower", func.lower(User.email), unique=True)
+

@@ -1,0 +1,28 @@
+"""The demo content a new user sees on first start is built through the real services."""
+
+from sqlalchemy import func, select
+
+from forum.demo import DEMO_ACCOUNTS, seed_demo
+from forum.discussions.models import Post, Thread
+from forum.members.models import Role, User
+
+
+def test_demo_seeds_members_of_every_role_and_nested_discussions(db):
+    assert seed_demo() is True
+    users = db.session.scalars(select(User)).all()
+    assert len(users) == len(DEMO_ACCOUNTS) >= 12
+    assert {u.role for u in users} == {Role.MEMBER, Role.MODERATOR, Role.ADMIN}
+    assert any(u.profession.slug == "patient-partner" for u in users)
+    assert len({u.alliance_id for u in users}) >= 5
+    nested = db.session.scalar(select(func.count()).select_from(Post).where(
+        Post.reply_to_id.is_not(None)))
+    assert nested >= 5
+    threads = db.session.scalars(select(Thread)).all()
+    assert all(t.reply_count == len([p for p in db.session.scalars(
+        select(Post).where(Post.thread_id == t.id, Post.is_opening.is_(False)))]) for t in threads)
+
+
+def test_demo_is_not_added_twice(db):
+    seed_demo()
+    assert seed_demo() is False
+    assert db.session.scalar(select(func.count()).select_from(User)) == len(DEMO_ACCOUNTS)
