@@ -59,7 +59,35 @@ def seed_reference() -> None:
     click.echo("Reference data is in place.")
 
 
+@click.command("create-admin")
+@click.option("--email", prompt="Email address", help="The admin's email address.")
+@click.option("--name", prompt="Display name", help="The name shown beside their posts.")
+@click.option("--password", prompt="Password", hide_input=True, confirmation_prompt=True,
+              help="At least 10 characters; not a common password.")
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create an active, verified admin account."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from forum.auth.services import create_admin
+    from forum.errors import DomainError
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.ClickException(
+            "Enter an email address in the correct format, like name@example.com"
+        ) from error
+    if not 2 <= len(name.strip()) <= 80:
+        raise click.ClickException("The display name must be between 2 and 80 characters.")
+    try:
+        user = create_admin(email=email, display_name=name, password=password)
+    except DomainError as error:
+        raise click.ClickException(f"{error.message}.") from error
+    click.echo(f"Admin account created for {user.email}. They can sign in now.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(seed_reference)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)

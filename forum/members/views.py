@@ -1,15 +1,130 @@
-"""Member profiles and the approval list."""
+"""Member profiles, your own account settings, and the approval list for moderators."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("members", __name__, url_prefix="/members")
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from forum.errors import InvalidInput, NotFound, PermissionDenied
+from forum.members import queries, services
+from forum.members.forms import AccountForm, ChangePasswordForm, RejectForm
+
+bp = Blueprint("members", __name__)
 
 
-@bp.get("/<int:user_id>")
+def _show_error(form, error: InvalidInput) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _recent_posts(member, viewer) -> list:
+    from forum.discussions.queries import recent_posts_by_author
+
+    return list(recent_posts_by_author(member, viewer, limit=10))
+
+
+@bp.get("/members/<int:user_id>")
+@login_required
 def profile(user_id: int):
-    return "profile"
+    member = queries.profile_for(user_id, current_user)
+    return render_template("members/profile.html", member=member,
+                           posts=_recent_posts(member, current_user),
+                           is_self=member.id == current_user.id)
 
 
-@bp.get("/approvals")
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def edit_account():
+    form = AccountForm(obj=current_user)
+    if not form.is_submitted():
+        form.profession.data = current_user.profession_id
+        form.alliance.data = current_user.alliance_id
+    form.profession.set_choices(queries.profession_choices())
+    form.alliance.set_choices(queries.alliance_choices())
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user, current_user, display_name=form.display_name.data,
+                profession_id=form.profession.data, alliance_id=form.alliance.data,
+                organisation=form.organisation.data or "", bio=form.bio.data or "",
+                notify_replies=form.notify_replies.data,
+                mailing_list_consent=form.mailing_list_consent.data,
+            )
+        except InvalidInput as error:
+            _show_error(form, error)
+        else:
+            flash("Your profile has been updated.", "success")
+            return redirect(url_for("members.profile", user_id=current_user.id))
+    return render_template("members/edit_account.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, current_password=form.current_password.data,
+                                     new_password=form.password.data)
+        except InvalidInput as error:
+            _show_error(form, error)
+        else:
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("members.edit_account"))
+    return render_template("members/change_password.html", form=form)
+
+
+def _require_reviewer() -> None:
+    if not services.can_review_applicants(current_user):
+        raise PermissionDenied("Only moderators can see the approval list.")
+
+
+@bp.get("/members/approvals")
+@login_required
 def approvals():
-    return "approvals"
+    _require_reviewer()
+    return render_template("members/approvals.html", applicants=queries.pending_approvals(),
+                           reject_form=RejectForm())
+
+
+def _applicant(user_id: int):
+    member = queries.member_by_id(user_id)
+    if member is None:
+        raise NotFound("No such member")
+    return member
+
+
+@bp.post("/members/approvals/<int:user_id>/approve")
+@login_required
+def approve_member(user_id: int):
+    _require_reviewer()
+    member = _applicant(user_id)
+    try:
+        services.approve_member(current_user, member)
+    except InvalidInput as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{member.display_name} has been approved and told by email.", "success")
+    return redirect(url_for("members.approvals"))
+
+
+@bp.post("/members/approvals/<int:user_id>/reject")
+@login_required
+def reject_member(user_id: int):
+    _require_reviewer()
+    member = _applicant(user_id)
+    form = RejectForm()
+    if not form.validate():
+        flash(form.reason.errors[0] if form.reason.errors else "Check the note and try again.", "error")
+        return redirect(url_for("members.approvals"))
+    try:
+        services.reject_member(current_user, member, reason=form.reason.data or "")
+    except InvalidInput as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{member.display_name}'s request to join has been turned down and they have been told "
+              f"by email.", "success")
+    return redirect(url_for("members.approvals"))

@@ -1,0 +1,67 @@
+"""Reads about members: look-ups, the approval list, profile pages and form choices."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from forum.community.models import Alliance, Profession
+from forum.errors import NotFound
+from forum.extensions import db
+from forum.members.models import Status, User
+
+VISIBLE_STATUSES = (Status.ACTIVE, Status.SUSPENDED)
+
+
+def member_by_email(email: str) -> User | None:
+    """Case-insensitive, as the unique index on lower(email) is."""
+    email = email.strip().lower()
+    if not email:
+        return None
+    return db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
+
+
+def member_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def pending_approvals() -> list[User]:
+    """Members who confirmed their email address and wait for a moderator, oldest first."""
+    stmt = (
+        select(User)
+        .where(User.status == Status.PENDING, User.email_verified_at.is_not(None))
+        .options(joinedload(User.profession), joinedload(User.alliance))
+        .order_by(User.created_at, User.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def count_pending_approvals() -> int:
+    stmt = select(func.count()).select_from(User).where(
+        User.status == Status.PENDING, User.email_verified_at.is_not(None)
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def profile_for(user_id: int, viewer: User) -> User:
+    """A member's profile as `viewer` may see it: moderators also see pending and rejected people."""
+    stmt = (
+        select(User)
+        .where(User.id == user_id)
+        .options(joinedload(User.profession), joinedload(User.alliance))
+    )
+    member = db.session.scalars(stmt).first()
+    if member is None or (member.status not in VISIBLE_STATUSES and not viewer.is_moderator
+                          and member.id != viewer.id):
+        raise NotFound("No such member")
+    return member
+
+
+def profession_choices() -> list[tuple[int, str]]:
+    stmt = select(Profession.id, Profession.name).order_by(Profession.position, Profession.name)
+    return [(row.id, row.name) for row in db.session.execute(stmt)]
+
+
+def alliance_choices() -> list[tuple[int, str]]:
+    stmt = select(Alliance.id, Alliance.name).order_by(Alliance.position, Alliance.name)
+    return [(row.id, row.name) for row in db.session.execute(stmt)]
