@@ -1,20 +1,50 @@
 """Home, alliance and profession pages."""
 
+from __future__ import annotations
+
 from flask import Blueprint, render_template
+from flask_login import current_user
+
+from forum.community import queries
+from forum.discussions import queries as discussions
+from forum.discussions.views import page_arg
+from forum.errors import NotFound
 
 bp = Blueprint("community", __name__)
 
 
 @bp.get("/")
 def home():
-    return render_template("community/home.html")
+    return render_template("community/home.html", boards=discussions.boards_for_home())
 
 
 @bp.get("/alliances")
 def alliances():
-    return render_template("community/home.html")
+    return render_template("community/alliances.html", alliances=discussions.alliances())
+
+
+@bp.get("/alliances/<slug>")
+def show_alliance(slug: str):
+    alliance = queries.alliance_by_slug(slug)
+    if alliance is None:
+        raise NotFound("No such alliance.")
+    page = discussions.threads_page(current_user, alliance=alliance, page=page_arg())
+    members, member_total = queries.members_of(current_user, alliance=alliance)
+    return render_template("community/alliance.html", alliance=alliance, page=page,
+                           members=members, member_total=member_total)
 
 
 @bp.get("/professions")
 def professions():
-    return render_template("community/home.html")
+    return render_template("community/professions.html", professions=discussions.professions())
+
+
+@bp.get("/professions/<slug>")
+def show_profession(slug: str):
+    profession = queries.profession_by_slug(slug)
+    if profession is None:
+        raise NotFound("No such profession.")
+    page = discussions.threads_page(current_user, profession=profession, page=page_arg())
+    members, member_total = queries.members_of(current_user, profession=profession)
+    return render_template("community/profession.html", profession=profession, page=page,
+                           members=members, member_total=member_total)

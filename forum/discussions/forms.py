@@ -35,9 +35,11 @@ class OneOf:
         self.message = message
 
     def __call__(self, form: BaseForm, field: Any) -> None:
+        if not field.raw_data:
+            return  # not sent: the field's default stands (a required field says so itself)
         coerce = getattr(field, "coerce", str)
         allowed = {coerce(value) for value, _ in field.choices}
-        values = field.data if isinstance(field.data, list) else [field.data]
+        values = (field.data or []) if isinstance(field, SelectMultipleField) else [field.data]
         if any(v not in allowed for v in values):
             raise ValidationError(self.message)
 
