@@ -36,6 +36,7 @@ def member(*, email: str | None = None, display_name: str | None = None,
            alliance_slug: str = "north-central-london", organisation: str = "Test Practice",
            **extra) -> User:
     n = next(_n)
+    extra.setdefault("email_verified_at", utcnow())  # pass None for someone yet to confirm
     user = User(
         email=email or f"member{n}@nhs.net",
         display_name=display_name or f"Member {n}",
@@ -45,7 +46,6 @@ def member(*, email: str | None = None, display_name: str | None = None,
         organisation=organisation,
         role=role,
         status=status,
-        email_verified_at=utcnow(),
         **extra,
     )
     db.session.add(user)
@@ -59,6 +59,14 @@ def moderator(**kw) -> User:
 
 def admin(**kw) -> User:
     return member(role=Role.ADMIN, **kw)
+
+
+def applicant(**kw) -> User:
+    """Someone who confirmed a non-NHS address and waits for a moderator's approval."""
+    n = next(_n)
+    kw.setdefault("email", f"applicant{n}@example.org")
+    kw.setdefault("profession_slug", "patient-partner")
+    return member(status=Status.PENDING, **kw)
 
 
 # --- threads and posts (through the discussion services) ---------------------------------
