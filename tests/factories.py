@@ -96,6 +96,11 @@ def reply(author: User, thread, reply_to=None, body: str = "Thanks, that is usef
 
 def sign_in(client, user: User) -> None:
     """Sign `user` in on the test client by setting Flask-Login's session keys."""
+    from flask import g, has_app_context
+
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+    if has_app_context():
+        # Requests in tests share the fixture's app context, where Flask-Login caches the user.
+        g.pop("_login_user", None)
