@@ -1,0 +1,276 @@
+"""Browser fixtures: the real app under a real HTTP server, a real SMTP server, and Debian's
+Chromium driven by Playwright (never a downloaded browser; the machine has no outside network).
+
+The live app has its own database (an SQLite file, or a fresh PostgreSQL database when
+FORUM_TEST_DATABASE_URL is set) and its own search index, with CSRF on, rate limits off and
+the outbox worker applying email and search work in the background, as the demo runs.
+Each flow runs twice: with JavaScript enabled and disabled.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LiveServer,
+    Mailbox,
+    RecordServerErrors,
+    free_port,
+    new_context,
+    sign_in,
+    watch,
+)
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything in this folder is a browser test."""
+    for item in items:
+        if HERE in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@contextmanager
+def _database(tmp: Path) -> Iterator[str]:
+    base = os.environ.get("FORUM_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp / 'browser.db'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from forum.config import database_url
+
+    url = make_url(database_url(base))
+    name = f"forum_browser_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    from aiosmtpd.controller import Controller
+    from werkzeug.serving import make_server
+
+    from forum import create_app, outbox, worker
+    from forum.community.seed import seed_reference_data
+    from forum.extensions import db
+
+    tmp = tmp_path_factory.mktemp("browser")
+    mailbox = Mailbox()
+    smtp_port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    with _database(tmp) as database_url:
+        app = create_app({
+            "SECRET_KEY": "browser-test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SEARCH_DIR": str(tmp / "search_index"),
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+            "MAIL_BACKEND": "smtp",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": smtp_port,
+            "PREMODERATE_FIRST_POSTS": 0,
+            # The in-process worker is started below, not by create_app, so that it can be
+            # stopped when the session ends (create_app keeps no handle on it).
+            "INPROCESS_WORKER": False,
+        })
+        with app.app_context():
+            db.create_all()
+            seed_reference_data()
+        errors: list[str] = []
+        app.wsgi_app = RecordServerErrors(app.wsgi_app, errors)  # type: ignore[method-assign]
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        base_url = f"http://127.0.0.1:{server.server_port}"
+        app.config["BASE_URL"] = base_url
+        serving = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+        serving.start()
+        stop_worker = worker.start(app)
+        try:
+            yield LiveServer(url=base_url, app=app, mailbox=mailbox, server_errors=errors)
+        finally:
+            stop_worker.set()
+            outbox.wake.set()
+            server.shutdown()
+            serving.join(timeout=10)
+            controller.stop()
+            time.sleep(0.3)  # let the worker leave its last pass before the database goes
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(request) -> Iterator[None]:
+    """Any 5xx answered while a browser test ran fails that test."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    server: LiveServer = request.getfixturevalue("live_server")
+    before = len(server.server_errors)
+    yield
+    assert server.server_errors[before:] == []
+
+
+# --- the browser --------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium "
+                    "chromium-driver) to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(params=[True, False], ids=["js", "no-js"])
+def js(request) -> bool:
+    """Each flow runs with JavaScript enabled and disabled."""
+    return request.param
+
+
+@pytest.fixture
+def context(browser, live_server, js) -> Iterator[Any]:
+    context = new_context(browser, live_server, js=js)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context) -> Iterator[Any]:
+    page = context.new_page()
+    problems = watch(page)
+    yield page
+    assert problems.errors == []
+
+
+# --- a small community to look at -----------------------------------------------------------
+
+@dataclass
+class Sample:
+    """Members, a board, and a discussion with a reply chain deeper than the indentation cap."""
+
+    author: dict
+    reader: dict
+    moderator: dict
+    applicant: dict
+    board_slug: str
+    alliance_slug: str
+    profession_slug: str
+    thread_id: int
+    opening_id: int
+    reply_ids: list[int]
+
+
+LONG_BODY = """Hello all. We started a **lymphoedema** clinic in our practice last spring.
+
+A link that is very long and must wrap on a phone:
+https://www.example.org/a/very/long/path/that/goes/on/and/on/without/any/spaces/at/all/index.html?query=averyveryverylongvalue
+
+Averyveryverylongwordwithoutanyspacesthatwouldpushthepagesidewaysonaphonescreenifitdidnotwrap.
+
+```
+a_code_line_that_is_much_longer_than_a_phone_screen_is_wide = compute(with_many, arguments, that, go, on)
+```
+
+| Week | Patients seen | Waiting time in days |
+| --- | --- | --- |
+| 1 | 12 | 14 |
+| 2 | 15 | 12 |
+
+> Quoting the team: measure first, then change one thing at a time.
+
+- referral form
+- compression garments
+"""
+
+
+@pytest.fixture(scope="session")
+def sample(live_server) -> Sample:
+    import factories
+    from sqlalchemy import select
+
+    from forum.discussions.models import Post
+    from forum.members.models import Role, Status, User
+
+    def person(**kw):
+        user = factories.member(**kw)
+        return {"id": user.id, "email": user.email, "display_name": user.display_name,
+                "password": factories.PASSWORD}
+
+    with live_server.db() as db:
+        author = person(email="sample.author@nhs.net", display_name="Aisha Khan",
+                        organisation="Holloway Road Surgery")
+        reader = person(email="sample.reader@nhs.net", display_name="Ben Osei",
+                        profession_slug="physiotherapist", alliance_slug="south-east-london",
+                        organisation="Guy's and St Thomas' NHS Foundation Trust")
+        moderator = person(email="sample.moderator@nhs.net", display_name="Maria Lopez",
+                           role=Role.MODERATOR)
+        applicant = person(email="sample.applicant@charity.example", display_name="Chris Doe",
+                           status=Status.PENDING, profession_slug="patient-partner",
+                           organisation="A cancer charity")
+        author_user = db.session.get(User, author["id"])
+        reader_user = db.session.get(User, reader["id"])
+        thread = factories.thread(
+            author_user, board=factories.board("rehab-and-lymphoedema"),
+            title="Running a lymphoedema clinic in primary care", body=LONG_BODY,
+            alliance=factories.alliance("north-central-london"),
+            professions=[factories.profession("general-practice-nurse"),
+                         factories.profession("physiotherapist")])
+        opening_id = db.session.scalar(
+            select(Post.id).where(Post.thread_id == thread.id, Post.is_opening))
+        parent = None
+        reply_ids = []
+        for depth in range(6):
+            who = reader_user if depth % 2 == 0 else author_user
+            post = factories.reply(who, thread, reply_to=parent,
+                                   body=f"Reply at depth {depth + 1}: we did the same, and "
+                                        f"it helped to agree the referral form first.")
+            reply_ids.append(post.id)
+            parent = post
+        thread_id = thread.id
+    live_server.wait_for_outbox()
+    return Sample(author=author, reader=reader, moderator=moderator, applicant=applicant,
+                  board_slug="rehab-and-lymphoedema", alliance_slug="north-central-london",
+                  profession_slug="general-practice-nurse", thread_id=thread_id,
+                  opening_id=opening_id, reply_ids=reply_ids)
+
+
+@pytest.fixture(scope="session")
+def signed_in(browser, live_server, sample) -> dict[str, Any]:
+    """Storage states (cookies) of the sample's author, reader and moderator, signed in once."""
+    states: dict[str, Any] = {"visitor": None}
+    for role in ("author", "reader", "moderator"):
+        context = new_context(browser, live_server)
+        page = context.new_page()
+        sign_in(page, live_server, getattr(sample, role)["email"])
+        states[role] = context.storage_state()
+        context.close()
+    return states

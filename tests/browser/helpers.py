@@ -1,0 +1,223 @@
+"""Helpers for the browser tests: the live server's handle, the mailbox, sign-in, artefacts."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+CHROMIUM = Path(os.environ.get("FORUM_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+PASSWORD = "correct horse battery staple"  # the factories' password for members made in the DB
+TIMEOUT_MS = 15_000
+# axe-core rule tags: WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best practices
+# (heading order, one main landmark, content inside landmarks, a skip link that works).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+# --- the mail server -----------------------------------------------------------------------
+
+class Mailbox:
+    """Messages received by the in-process SMTP server (aiosmtpd)."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, to: str, *, subject: str = "", timeout: float = 20.0) -> EmailMessage:
+        """The newest message to `to` (whose subject contains `subject`), waiting for the worker."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                found = [m for m in self.messages
+                         if m["To"].lower() == to.lower() and subject.lower() in m["Subject"].lower()]
+            if found:
+                return found[-1]
+            time.sleep(0.1)
+        raise AssertionError(f"no email to {to} with subject containing {subject!r} within {timeout}s")
+
+    @staticmethod
+    def links(message: EmailMessage) -> list[str]:
+        return re.findall(r"https?://[^\s<>\"')]+", message.get_content())
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- the live server ----------------------------------------------------------------------
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Any
+    mailbox: Mailbox
+    server_errors: list[str] = field(default_factory=list)
+
+    def url_for(self, endpoint: str, **values: Any) -> str:
+        """A path from an endpoint name, so tests follow the views wherever they move."""
+        from flask import url_for
+
+        with self.app.test_request_context():
+            return url_for(endpoint, **values)
+
+    def has_endpoint(self, endpoint: str) -> bool:
+        return endpoint in self.app.view_functions
+
+    @contextmanager
+    def db(self) -> Iterator[Any]:
+        """An app context on the live app, for arranging data directly in its database."""
+        from forum.extensions import db
+
+        with self.app.app_context():
+            try:
+                yield db
+            finally:
+                db.session.remove()
+
+    def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with self.db():
+            return fn(*args, **kwargs)
+
+    def wait_for_outbox(self, timeout: float = 30.0) -> None:
+        """Wait until the background worker has applied every pending row it has a handler for."""
+        from forum import outbox
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.db():
+                if all(outbox.pending_count(topic) == 0 for topic in outbox.topics()):
+                    return
+            outbox.wake.set()
+            time.sleep(0.1)
+        raise AssertionError("the outbox worker did not catch up")
+
+
+class RecordServerErrors:
+    """WSGI middleware: remembers every 5xx so a test fails if any page broke behind the scenes."""
+
+    def __init__(self, wsgi_app, errors: list[str]) -> None:
+        self.wsgi_app = wsgi_app
+        self.errors = errors
+
+    def __call__(self, environ, start_response):
+        def recording(status, headers, exc_info=None):
+            if status.startswith("5"):
+                self.errors.append(f"{status} {environ['REQUEST_METHOD']} {environ['PATH_INFO']}")
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, recording)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+@dataclass
+class PageProblems:
+    """Uncaught script errors and CSP violations seen on our own pages."""
+
+    errors: list[str] = field(default_factory=list)
+
+
+def watch(page) -> PageProblems:
+    problems = PageProblems()
+    page.on("pageerror", lambda error: problems.errors.append(f"page error: {error}"))
+    page.on("console", lambda msg: problems.errors.append(f"console: {msg.text}")
+            if msg.type == "error" and "Content Security Policy" in msg.text else None)
+    return problems
+
+
+def new_context(browser, server: LiveServer, *, js: bool = True, **kwargs: Any):
+    context = browser.new_context(base_url=server.url, java_script_enabled=js, **kwargs)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+def unique(prefix: str = "m") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def make_member(server: LiveServer, **kwargs: Any) -> dict[str, Any]:
+    """An active member made directly in the live database; returns what a test needs."""
+    import factories
+
+    kwargs.setdefault("email", f"{unique()}@nhs.net")
+    with server.db():
+        user = factories.member(**kwargs)
+        return {"id": user.id, "email": user.email, "display_name": user.display_name,
+                "password": PASSWORD}
+
+
+def submit(page, button) -> None:
+    """Press a button that submits a form and wait for the next page."""
+    with page.expect_navigation():
+        button.click()
+
+
+def sign_in(page, server: LiveServer, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the real form."""
+    page.goto(server.url_for("auth.login"))
+    form = page.locator("#login-form")
+    form.get_by_label("Email address").fill(email)
+    form.get_by_label("Password", exact=True).fill(password)
+    submit(page, form.get_by_role("button", name="Sign in"))
+    assert page.get_by_role("button", name="Sign out").count() == 1, page.content()[:3000]
+
+
+def sign_out(page) -> None:
+    submit(page, page.get_by_role("button", name="Sign out"))
+    assert page.get_by_role("link", name="Sign in").count() >= 1
+
+
+def overflow(page) -> int:
+    """How far the page scrolls sideways (0 when it fits)."""
+    return page.evaluate(
+        "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth")
+
+
+def screenshot_path(name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"
+
+
+def vnu_jar() -> Path | None:
+    """The Nu HTML Checker from the npm package vnu-jar, wherever CI or a developer put it."""
+    candidates = [os.environ.get("FORUM_VNU_JAR", ""),
+                  ROOT / "node_modules/vnu-jar/build/dist/vnu.jar",
+                  ROOT / ".ci/node_modules/vnu-jar/build/dist/vnu.jar",
+                  ROOT.parent / "vnu/node_modules/vnu-jar/build/dist/vnu.jar"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def java() -> str | None:
+    return shutil.which("java")

@@ -1,0 +1,78 @@
+"""Every page type the browser checks look at: who views it, and how to reach it.
+
+An entry whose endpoint does not exist yet (a later issue's page) is skipped with a reason;
+each new feature adds its pages here and they are checked from then on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    role: str  # "visitor" or a member of the sample: "author", "reader", "moderator"
+    endpoint: str | None  # None: `path` is used as it is
+    args: Callable[[Any], dict] = field(default=lambda s: {})
+    query: str = ""
+    path: str = ""
+    status: int = 200
+
+    def url(self, server, sample) -> str:
+        if self.endpoint is None:
+            return self.path
+        if not server.has_endpoint(self.endpoint):
+            pytest.skip(f"{self.endpoint} does not exist yet")
+        return server.url_for(self.endpoint, **self.args(sample)) + self.query
+
+
+PAGE_TYPES = [
+    PageType("home", "visitor", "community.home"),
+    PageType("home-signed-in", "reader", "community.home"),
+    PageType("discussions", "reader", "discussions.list_threads"),
+    PageType("discussions-narrowed", "reader", "discussions.list_threads",
+             query="?alliance=north-central-london&profession=general-practice-nurse"),
+    PageType("board", "reader", "discussions.show_board", lambda s: {"slug": s.board_slug}),
+    PageType("thread", "reader", "discussions.show_thread", lambda s: {"thread_id": s.thread_id}),
+    PageType("thread-flat", "reader", "discussions.show_thread",
+             lambda s: {"thread_id": s.thread_id}, query="?view=flat"),
+    PageType("thread-visitor", "visitor", "discussions.show_thread",
+             lambda s: {"thread_id": s.thread_id}),
+    PageType("new-thread", "author", "discussions.new_thread"),
+    PageType("reply-to-post", "reader", "discussions.reply_to_post",
+             lambda s: {"post_id": s.reply_ids[1]}),
+    PageType("edit-post", "author", "discussions.edit_post", lambda s: {"post_id": s.opening_id}),
+    PageType("delete-post", "author", "discussions.delete_post",
+             lambda s: {"post_id": s.reply_ids[1]}),
+    PageType("post-history", "author", "discussions.post_history",
+             lambda s: {"post_id": s.opening_id}),
+    PageType("profile", "reader", "members.profile", lambda s: {"user_id": s.author["id"]}),
+    PageType("account", "author", "members.edit_account"),
+    PageType("change-password", "author", "members.change_password"),
+    PageType("alliances", "visitor", "community.alliances"),
+    PageType("alliance", "reader", "community.show_alliance", lambda s: {"slug": s.alliance_slug}),
+    PageType("professions", "visitor", "community.professions"),
+    PageType("profession", "reader", "community.show_profession",
+             lambda s: {"slug": s.profession_slug}),
+    PageType("login", "visitor", "auth.login"),
+    PageType("register", "visitor", "auth.register"),
+    PageType("forgot-password", "visitor", "auth.forgot_password"),
+    PageType("resend-verification", "visitor", "auth.resend_verification"),
+    PageType("bad-link", "visitor", "auth.verify_email", lambda s: {"token": "not-a-token"},
+             status=400),
+    PageType("approvals", "moderator", "members.approvals"),
+    PageType("search", "reader", "search.search", query="?q=lymphoedema+clinic"),
+    PageType("search-empty", "reader", "search.search", query="?q=zzzznothingmatches"),
+    PageType("moderation", "moderator", "moderation.queue"),
+    PageType("moderation-reports", "moderator", "moderation.reports"),
+    PageType("moderation-log", "moderator", "moderation.audit_log"),
+    PageType("error-404", "visitor", None, path="/no-such-page", status=404),
+    PageType("error-403", "reader", "members.approvals", status=403),
+]
+
+BY_NAME = {p.name: p for p in PAGE_TYPES}
