@@ -70,6 +70,17 @@ def app(database_url, tmp_path_factory):
     })
     with app.app_context():
         _db.create_all()
+
+    # The `db` fixture holds one app context for a whole test, so every request in it shares
+    # `g`; Flask-Login keeps the signed-in user there. Start each request as production does,
+    # with the user loaded from that request's own cookies (two clients, or sign_in() after a
+    # request, would otherwise see the previous request's user).
+    from flask import g, request_started
+
+    def _fresh_login_state(sender, **extra) -> None:
+        g.pop("_login_user", None)
+
+    request_started.connect(_fresh_login_state, app, weak=False)
     yield app
     with app.app_context():
         _db.session.remove()
