@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, UTCDateTime, utcnow
 from forum.discussions.models import Post
 from forum.members.models import User
+
+# Why a member reports a post: stored value -> what people read.
+REPORT_REASONS = {
+    "patient_data": "Patient-identifiable information",
+    "unsafe": "Clinically unsafe or inaccurate",
+    "abusive": "Offensive or abusive",
+    "spam": "Spam",
+    "other": "Something else",
+}
+
+
+class ReportStatus:
+    OPEN = "open"
+    RESOLVED = "resolved"  # a moderator acted on the post
+    DISMISSED = "dismissed"  # a moderator decided the post may stay
 
 
 class Report(Base):
@@ -61,3 +76,13 @@ class StaffNote(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _audit_is_append_only(mapper, connection, target: AuditEntry) -> None:
+    raise RuntimeError("Audit entries cannot be changed.")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _audit_is_never_deleted(mapper, connection, target: AuditEntry) -> None:
+    raise RuntimeError("Audit entries cannot be deleted.")
