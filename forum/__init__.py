@@ -101,6 +101,9 @@ def register_outbox_handlers(app: Flask) -> None:
     from forum.notify.mail import deliver
 
     outbox.register_handler("email", deliver)
+    from forum.search import init_app as init_search
+
+    init_search(app)
 
 
 def register_commands(app: Flask) -> None:

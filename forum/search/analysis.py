@@ -1,0 +1,214 @@
+"""How text becomes index terms: one tokenizer, a stemmed and an exact analyser, synonyms.
+
+Whoosh's stock analysers split "5-FU" into "5" and "fu" and then drop the one-character "5",
+so a search for 5-FU finds every "fu". Ours keeps such compounds whole ("5fu"), keeps
+one-character tokens, and still splits ordinary hyphenated words ("well-being").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.analysis import Analyzer, Token
+from whoosh.analysis.filters import STOP_WORDS
+from whoosh.lang.porter import stem as porter_stem
+
+_WORD = re.compile(r"\w+(?:['’.\-/+]\w+)*")
+_JOINER = re.compile(r"['’.\-/+]")
+_PART = re.compile(r"\w+")
+
+# Whoosh's list, less words that carry meaning here ("us" as in ultrasound, "may", "can").
+STOPLIST = frozenset(STOP_WORDS) - {"us", "may", "can", "will", "tbd"}
+
+
+def split_words(value: str) -> list[tuple[str, int, int]]:
+    """Lower-cased words with their character ranges; compounds with a digit or a one-letter
+    part stay whole (5-FU -> 5fu, PD-L1 -> pdl1, patient's -> patients), numbers keep their
+    punctuation (2.5, 24/7), other hyphenated words split (well-being -> well, being)."""
+    words: list[tuple[str, int, int]] = []
+    append = words.append
+    for match in _WORD.finditer(value):
+        text = match.group(0)
+        if not _JOINER.search(text):
+            append((text.lower(), match.start(), match.end()))
+            continue
+        parts = _JOINER.split(text)
+        if all(p.isdigit() for p in parts):
+            append((text, match.start(), match.end()))
+        elif any(len(p) == 1 or any(c.isdigit() for c in p) for p in parts):
+            append(("".join(parts).lower(), match.start(), match.end()))
+        else:
+            offset = match.start()
+            for sub in _PART.finditer(text):
+                append((sub.group(0).lower(), offset + sub.start(), offset + sub.end()))
+    return words
+
+
+_local = threading.local()
+
+
+def _cached_words(value: str) -> list[tuple[str, int, int]]:
+    """The stemmed and the exact field analyse the same text one after the other: split once."""
+    last = getattr(_local, "last", None)
+    if last is not None and last[0] is value:
+        return last[1]
+    words = split_words(value)
+    _local.last = (value, words)
+    return words
+
+
+_stem_cache: dict[str, str] = {}
+
+
+def stem_word(word: str) -> str:
+    stemmed = _stem_cache.get(word)
+    if stemmed is None:
+        stemmed = word if any(c.isdigit() for c in word) else porter_stem(word)
+        if len(_stem_cache) > 500_000:
+            _stem_cache.clear()
+        _stem_cache[word] = stemmed
+    return stemmed
+
+
+class ForumAnalyzer(Analyzer):
+    """Split, lower-case, drop stop words (renumbering positions), optionally stem.
+
+    One class instead of Whoosh's tokenizer | filter chain: indexing spends most of its time
+    here, and one loop is several times faster than four nested generators.
+    """
+
+    def __init__(self, mode: str = "stem") -> None:
+        if mode not in ("stem", "exact", "name"):
+            raise ValueError(mode)
+        self.mode = mode
+
+    def __repr__(self) -> str:
+        return f"ForumAnalyzer({self.mode!r})"
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        if not tokenize:
+            t.original = t.text = value
+            t.stopped = False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        stop = STOPLIST if self.mode != "name" else frozenset()
+        stemming = self.mode == "stem"
+        pos = start_pos
+        for word, start, end in _cached_words(value):
+            stopped = word in stop
+            if stopped and removestops:
+                continue
+            t.stopped = stopped
+            t.text = stem_word(word) if stemming and not stopped else word
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            if not stopped:
+                pos += 1
+            yield t
+
+
+def stemming_analyzer() -> ForumAnalyzer:
+    """English stems: "clinics" finds "clinic"."""
+    return ForumAnalyzer("stem")
+
+
+def exact_analyzer() -> ForumAnalyzer:
+    """The words as written (lower-cased), so exact matches can outrank stem cousins."""
+    return ForumAnalyzer("exact")
+
+
+def name_analyzer() -> ForumAnalyzer:
+    """People's names: every part, no stop words removed."""
+    return ForumAnalyzer("name")
+
+
+STEM = stemming_analyzer()
+EXACT = exact_analyzer()
+NAME = name_analyzer()
+
+
+def stems(text: str) -> list[str]:
+    return [t.text for t in STEM(text)]
+
+
+def exact_words(text: str) -> list[str]:
+    return [t.text for t in EXACT(text)]
+
+
+def name_words(text: str) -> list[str]:
+    return [t.text for t in NAME(text)]
+
+
+# --- synonyms -----------------------------------------------------------------------------
+
+SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Groups of equivalent words and phrases, matched on their stems."""
+
+    groups: dict[tuple[str, ...], tuple[str, ...]]  # stem key -> every spelling in its group
+    longest: int
+
+    def lookup(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
+        return self.groups.get(key)
+
+
+def parse_synonyms(text: str) -> Synonyms:
+    """One group per line, comma-separated; '#' starts a comment."""
+    groups: dict[tuple[str, ...], tuple[str, ...]] = {}
+    longest = 1
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        entries = tuple(dict.fromkeys(e.strip() for e in line.split(",") if e.strip()))
+        if len(entries) < 2:
+            continue
+        for entry in entries:
+            key = tuple(stems(entry))
+            if not key:
+                continue
+            merged = tuple(dict.fromkeys(groups.get(key, ()) + entries))
+            groups[key] = merged
+            longest = max(longest, len(key))
+    return Synonyms(groups, longest)
+
+
+_cache: dict[str, tuple[float, Synonyms]] = {}
+_cache_lock = threading.Lock()
+
+
+def load_synonyms(path: str | os.PathLike | None = None) -> Synonyms:
+    """The synonym list, re-read when the file changes (editors need no restart)."""
+    path = str(path or SYNONYMS_FILE)
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        return Synonyms({}, 1)
+    with _cache_lock:
+        cached = _cache.get(path)
+        if cached and cached[0] == mtime:
+            return cached[1]
+    with open(path, encoding="utf-8") as fh:
+        synonyms = parse_synonyms(fh.read())
+    with _cache_lock:
+        _cache[path] = (mtime, synonyms)
+    return synonyms

@@ -1,0 +1,415 @@
+"""Keeping the index in step with the database.
+
+The index lives in SEARCH_DIR as generations (gen-<time>-<random>/), with a small CURRENT
+file naming the live one. Every write to the live index happens under one file lock
+(`indexer_lock`, taken with retry and back-off), and reads the database *after* taking it,
+so the last writer always writes the newest state. A rebuild builds a new generation beside
+the live one, replays whatever changed while it ran, and swaps CURRENT atomically.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import random
+import re
+import secrets
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
+
+from forum.community.models import Board
+from forum.db import utcnow
+from forum.discussions.models import Post, Thread, thread_professions
+from forum.extensions import db
+from forum.members.models import User
+from forum.notify.models import OutboxMessage
+from forum.search.schema import SCHEMA_VERSION, build_schema
+
+log = logging.getLogger(__name__)
+
+CURRENT = "CURRENT"
+LOCK_NAME = "indexer.lock"
+META = "forum-search.json"
+TOPIC = "search"
+LOCK_TIMEOUT = 60.0
+
+
+class IndexBusy(Exception):
+    """Another process held the indexer lock for longer than we were prepared to wait."""
+
+
+# --- where the index is -------------------------------------------------------------------
+
+def search_root() -> Path:
+    return Path(current_app.config["SEARCH_DIR"])
+
+
+def current_path(root: Path | None = None) -> Path | None:
+    root = root or search_root()
+    try:
+        name = (root / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = root / name
+    return path if name and path.is_dir() else None
+
+
+_indexes: dict[str, FileIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def open_index(root: Path | None = None) -> FileIndex | None:
+    """The live index, or None before one exists. Open a new searcher from it per request."""
+    path = current_path(root)
+    if path is None:
+        return None
+    key = str(path)
+    with _indexes_lock:
+        ix = _indexes.get(key)
+        if ix is None:
+            ix = _indexes[key] = whoosh_index.open_dir(key)
+        return ix
+
+
+def _new_generation(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = root / f"gen-{stamp}-{secrets.token_hex(3)}"
+    path.mkdir()
+    whoosh_index.create_in(str(path), build_schema())
+    (path / META).write_text(json.dumps({"schema_version": SCHEMA_VERSION,
+                                         "created": datetime.now(UTC).isoformat()}))
+    return path
+
+
+def _swap(root: Path, path: Path) -> None:
+    """Point CURRENT at `path` in one atomic rename."""
+    tmp = root / f"{CURRENT}.{os.getpid()}.{threading.get_ident()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(path.name)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / CURRENT)
+
+
+def schema_version(path: Path) -> int | None:
+    try:
+        return int(json.loads((path / META).read_text())["schema_version"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+@contextmanager
+def indexer_lock(root: Path | None = None, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """One writer at a time across threads and processes: retry with back-off and jitter."""
+    root = root or search_root()
+    root.mkdir(parents=True, exist_ok=True)
+    lock = FileStorage(str(root)).lock(LOCK_NAME)
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while not lock.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            raise IndexBusy(f"the search index in {root} stayed locked for {timeout:.0f}s")
+        time.sleep(delay * (0.5 + random.random()))
+        delay = min(delay * 2, 0.25)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def ensure_index(root: Path | None = None) -> FileIndex:
+    """The live index, created (empty) if there is none yet."""
+    root = root or search_root()
+    ix = open_index(root)
+    if ix is not None:
+        return ix
+    with indexer_lock(root):
+        if current_path(root) is None:
+            _swap(root, _new_generation(root))
+    ix = open_index(root)
+    assert ix is not None
+    return ix
+
+
+# --- documents ----------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def html_text(body_html: str) -> str:
+    """Plain text of our own sanitised HTML (markup.render made it, so tags are well formed)."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body_html))).strip()
+
+
+def indexable_clause():
+    """What some audience may read: the rule that decides whether a post has a document."""
+    return and_(
+        Post.deleted_at.is_(None), Post.hidden_at.is_(None), Post.pending.is_(False),
+        Thread.hidden_at.is_(None), Thread.pending.is_(False), Thread.merged_into_id.is_(None),
+    )
+
+
+def _rows_stmt():
+    return (
+        select(Post.id, Post.thread_id, Post.author_id, Post.is_opening, Post.body_html,
+               Post.created_at, Thread.title, Thread.board_id, Thread.alliance_id,
+               Board.members_only, User.display_name)
+        .join(Thread, Post.thread_id == Thread.id)
+        .join(Board, Thread.board_id == Board.id)
+        .join(User, Post.author_id == User.id)
+        .where(indexable_clause())
+    )
+
+
+def _professions(session: Session, thread_ids: Iterable[int]) -> dict[int, list[int]]:
+    ids = sorted(set(thread_ids))
+    found: dict[int, list[int]] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        stmt = select(thread_professions.c.thread_id, thread_professions.c.profession_id).where(
+            thread_professions.c.thread_id.in_(chunk))
+        for thread_id, profession_id in session.execute(stmt):
+            found.setdefault(thread_id, []).append(profession_id)
+    return found
+
+
+def post_document(row: Any, professions: Sequence[int] = ()) -> dict[str, Any]:
+    body = html_text(row.body_html)
+    created = row.created_at
+    if created.tzinfo is not None:  # Whoosh compares naive datetimes; ours are all UTC
+        created = created.astimezone(UTC).replace(tzinfo=None)
+    return {
+        "doc_key": f"post:{row.id}",
+        "kind": "thread" if row.is_opening else "reply",
+        "object_id": row.id,
+        "group": f"t{row.thread_id}",
+        "thread_id": row.thread_id,
+        "title": row.title,
+        "title_exact": row.title,
+        "body": body,
+        "body_exact": body,
+        "author": row.display_name,
+        "author_id": str(row.author_id),
+        "board": str(row.board_id),
+        "alliance": str(row.alliance_id or 0),
+        "professions": " ".join(str(p) for p in professions),
+        "created": created,
+        "audience": "members" if row.members_only else "public",
+    }
+
+
+def _documents_for(session: Session, post_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    ids = sorted(set(post_ids))
+    docs: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 900):
+        rows = list(session.execute(_rows_stmt().where(Post.id.in_(ids[start:start + 900]))))
+        professions = _professions(session, (r.thread_id for r in rows))
+        for row in rows:
+            docs[row.id] = post_document(row, professions.get(row.thread_id, ()))
+    return docs
+
+
+# --- applying changes ---------------------------------------------------------------------
+
+@dataclass
+class Changes:
+    post_ids: set[int]
+    thread_ids: set[int]
+
+    @classmethod
+    def from_payloads(cls, payloads: Iterable[dict[str, Any]]) -> Changes:
+        changes = cls(set(), set())
+        for payload in payloads:
+            kind, ident = payload.get("kind"), payload.get("id")
+            if not isinstance(ident, int):
+                log.warning("Search outbox row without an id: %r", payload)
+            elif kind == "post":
+                changes.post_ids.add(ident)
+            elif kind == "thread":
+                changes.thread_ids.add(ident)
+            else:  # a kind this version does not index yet: nothing to do
+                log.info("Search outbox row of unknown kind %r ignored", kind)
+        return changes
+
+    def __bool__(self) -> bool:
+        return bool(self.post_ids or self.thread_ids)
+
+
+def _apply(ix: FileIndex, changes: Changes) -> tuple[int, int]:
+    """Upsert or delete every affected document as the database says now."""
+    post_ids = set(changes.post_ids)
+    if changes.thread_ids:
+        # A thread's posts in the database, and whatever the index still files under it
+        # (posts moved away by a merge must be re-read too, or they would be lost).
+        with ix.searcher() as searcher:
+            for thread_id in changes.thread_ids:
+                for docnum in searcher.document_numbers(group=f"t{thread_id}"):
+                    post_ids.add(searcher.stored_fields(docnum)["object_id"])
+    with Session(db.engine) as session:  # a fresh snapshot, read after taking the lock
+        if changes.thread_ids:
+            post_ids.update(session.scalars(
+                select(Post.id).where(Post.thread_id.in_(sorted(changes.thread_ids)))))
+        docs = _documents_for(session, post_ids)
+    writer = ix.writer(timeout=LOCK_TIMEOUT, delay=0.05)
+    try:
+        for post_id in sorted(post_ids):
+            doc = docs.get(post_id)
+            if doc is None:
+                writer.delete_by_term("doc_key", f"post:{post_id}")
+            else:
+                writer.update_document(**doc)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return len(docs), len(post_ids) - len(docs)
+
+
+def apply_changes(changes: Changes, root: Path | None = None) -> tuple[int, int]:
+    """Bring the live index up to date for these changes; returns (upserted, removed)."""
+    if not changes:
+        return 0, 0
+    root = root or search_root()
+    ensure_index(root)
+    with indexer_lock(root):
+        ix = open_index(root)  # read CURRENT under the lock: a rebuild may have swapped it
+        assert ix is not None
+        return _apply(ix, changes)
+
+
+def handle_outbox(messages: Sequence[OutboxMessage]) -> None:
+    """The outbox handler for topic "search"."""
+    apply_changes(Changes.from_payloads(m.payload for m in messages))
+
+
+def sync() -> int:
+    """Apply every pending search outbox row now; returns how many were applied."""
+    from forum import outbox
+
+    return outbox.process_all(TOPIC)
+
+
+# --- rebuild ------------------------------------------------------------------------------
+
+@dataclass
+class RebuildReport:
+    documents: int
+    seconds: float
+    replayed: int
+    path: Path
+
+    @property
+    def rate(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+def indexable_count(session: Session | None = None) -> int:
+    stmt = (select(func.count()).select_from(Post).join(Thread, Post.thread_id == Thread.id)
+            .where(indexable_clause()))
+    return (session or db.session).scalar(stmt) or 0
+
+
+def rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 2000,
+            procs: int = 1, limitmb: int = 256,
+            after_build: Callable[[], None] | None = None) -> RebuildReport:
+    """Build a fresh index beside the live one, catch up with changes made meanwhile, swap.
+
+    Changes written while the build runs are applied to the old index by the usual writers;
+    the swap happens under the indexer lock after replaying every search row that was not
+    yet processed when the build began, so none is lost.
+    """
+    root = search_root()
+    started, began = time.monotonic(), utcnow()
+    with Session(db.engine) as session:
+        mark = session.scalar(select(func.max(OutboxMessage.id))) or 0
+    path = _new_generation(root)
+    ix = whoosh_index.open_dir(str(path))
+    writer = (ix.writer(procs=procs, limitmb=limitmb, multisegment=True) if procs > 1
+              else ix.writer(limitmb=limitmb))
+    count = 0
+    try:
+        with Session(db.engine) as session:
+            stmt = _rows_stmt().order_by(Post.id).execution_options(yield_per=batch)
+            for rows in session.execute(stmt).partitions(batch):
+                professions = _professions(session, {r.thread_id for r in rows})
+                for row in rows:
+                    writer.add_document(**post_document(row, professions.get(row.thread_id, ())))
+                count += len(rows)
+                if progress:
+                    progress(len(rows))
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    writer.commit()
+    if after_build:
+        after_build()
+    with indexer_lock(root):
+        with Session(db.engine) as session:
+            payloads = session.scalars(select(OutboxMessage.payload).where(
+                OutboxMessage.topic == TOPIC,
+                or_(OutboxMessage.id > mark, OutboxMessage.processed_at.is_(None),
+                    OutboxMessage.processed_at >= began),
+            ))
+            changes = Changes.from_payloads(payloads)
+        replayed = sum(_apply(ix, changes)) if changes else 0
+        previous = current_path(root)
+        _swap(root, path)
+    _remove_old_generations(root, keep={path.name, previous.name if previous else ""})
+    return RebuildReport(count, time.monotonic() - started, replayed, path)
+
+
+def _remove_old_generations(root: Path, keep: set[str]) -> None:
+    """Keep the live generation and the one before it (searchers may still be reading it)."""
+    for child in root.iterdir():
+        if child.is_dir() and child.name.startswith("gen-") and child.name not in keep:
+            with _indexes_lock:
+                _indexes.pop(str(child), None)
+            shutil.rmtree(child, ignore_errors=True)
+
+
+# --- status -------------------------------------------------------------------------------
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+
+
+def status() -> dict[str, Any]:
+    """Indexed documents against the database, and outbox rows still to apply."""
+    from forum import outbox
+
+    path = current_path()
+    ix = open_index()
+    indexed = ix.doc_count() if ix is not None else 0
+    failed = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.topic == TOPIC, OutboxMessage.processed_at.is_(None),
+        OutboxMessage.attempts >= outbox.MAX_ATTEMPTS)) or 0
+    return {
+        "path": str(path) if path else None,
+        "schema_version": schema_version(path) if path else None,
+        "schema_current": SCHEMA_VERSION,
+        "indexed": indexed,
+        "database": indexable_count(),
+        "posts_total": db.session.scalar(select(func.count()).select_from(Post)) or 0,
+        "pending": outbox.pending_count(TOPIC),
+        "failed": failed,
+        "size_bytes": _size(path) if path else 0,
+    }

@@ -1,0 +1,643 @@
+"""Reading the index: the query language, the visibility re-check, and the search service.
+
+Query syntax: words (all must match), "quoted phrases" (exact words), AND / OR / NOT in
+capitals, -word, (brackets), title:word, author:name. A syntax error never fails: we search
+for the plain words instead and say so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from whoosh import highlight
+from whoosh.query import And, AndNot, DateRange, Every, Or, Phrase, Query, Term
+
+from forum.discussions import policy
+from forum.discussions.models import Post, Thread, thread_professions
+from forum.extensions import db
+from forum.members.models import User
+from forum.search.analysis import STEM, exact_words, load_synonyms, name_words, stems
+from forum.search.indexer import html_text, indexable_clause, open_index
+
+MAX_QUERY_CHARS = 300
+MAX_DEPTH = 12
+TITLE_BOOST = 3.0
+EXACT_BOOST = 1.5
+SYNONYM_BOOST = 0.9
+POSTS_PER_GROUP = 3
+OVERFETCH = 40
+RECHECK_ALL = 1000  # up to this many matches, every one is re-checked in SQL: exact counts
+SORTS = ("relevance", "newest")
+
+
+class QuerySyntaxError(ValueError):
+    """Raised by the parser; the message says, in plain English, what was wrong."""
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Quoted:
+    text: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class NotNode:
+    child: Any
+
+
+@dataclass(frozen=True)
+class AndNode:
+    children: tuple
+
+
+@dataclass(frozen=True)
+class OrNode:
+    children: tuple
+
+
+FIELDS = ("title", "author")
+_FIELD = re.compile(r"(title|author):", re.IGNORECASE)
+_BARE = re.compile(r'[^\s()"]+')
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+
+
+def _lex(text: str) -> list[tuple]:
+    tokens: list[tuple] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c in "()":
+            tokens.append(("(",) if c == "(" else (")",))
+            i += 1
+        elif c == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise QuerySyntaxError("a quotation mark is not closed")
+            tokens.append(("PHRASE", text[i + 1:end], None))
+            i = end + 1
+        elif c in "-+" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] not in "-+)":
+            if c == "-":
+                tokens.append(("NOT",))
+            i += 1
+        elif match := _FIELD.match(text, i):
+            name, i = match.group(1).lower(), match.end()
+            if i < n and text[i] == '"':
+                end = text.find('"', i + 1)
+                if end < 0:
+                    raise QuerySyntaxError("a quotation mark is not closed")
+                tokens.append(("PHRASE", text[i + 1:end], name))
+                i = end + 1
+            elif word := _BARE.match(text, i):
+                tokens.append(("WORD", word.group(0), name))
+                i = word.end()
+            else:
+                raise QuerySyntaxError(f"“{name}:” needs a word straight after it")
+        else:
+            word = _BARE.match(text, i)
+            assert word is not None
+            value = word.group(0)
+            tokens.append((value,) if value in ("AND", "OR", "NOT") else ("WORD", value, None))
+            i = word.end()
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple]) -> None:
+        self.tokens, self.i, self.depth = tokens, 0, 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
+
+    def take(self) -> tuple:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def parse(self):
+        if not self.tokens:
+            return None
+        node = self.or_()
+        if self.peek() is not None:
+            raise QuerySyntaxError("a closing bracket has no opening one")
+        return node
+
+    def or_(self):
+        items = [self.and_()]
+        while self.peek() == "OR":
+            self.take()
+            if self.peek() in (None, ")", "OR", "AND"):
+                raise QuerySyntaxError("OR needs a word on each side")
+            items.append(self.and_())
+        return items[0] if len(items) == 1 else OrNode(tuple(items))
+
+    def and_(self):
+        items: list = []
+        while self.peek() not in (None, ")", "OR"):
+            if self.peek() == "AND":
+                self.take()
+                if not items or self.peek() in (None, ")", "OR", "AND"):
+                    raise QuerySyntaxError("AND needs a word on each side")
+                continue
+            items.append(self.unary())
+        if not items:
+            raise QuerySyntaxError("OR needs a word on each side" if self.peek() == "OR"
+                                   else "there is nothing to search for between the brackets")
+        return items[0] if len(items) == 1 else AndNode(tuple(items))
+
+    def unary(self):
+        if self.peek() == "NOT":
+            self.take()
+            if self.peek() in (None, ")", "OR", "AND"):
+                raise QuerySyntaxError("NOT (or -) needs a word straight after it")
+            return NotNode(self.unary())
+        return self.primary()
+
+    def primary(self):
+        token = self.take()
+        kind = token[0]
+        if kind == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QuerySyntaxError("there are too many brackets inside each other")
+            if self.peek() == ")":
+                raise QuerySyntaxError("there is nothing to search for between the brackets")
+            node = self.or_()
+            if self.peek() != ")":
+                raise QuerySyntaxError("a bracket is not closed")
+            self.take()
+            self.depth -= 1
+            return node
+        if kind == ")":
+            raise QuerySyntaxError("a closing bracket has no opening one")
+        if kind == "WORD":
+            return Word(token[1], token[2])
+        if kind == "PHRASE":
+            if not token[1].strip():
+                raise QuerySyntaxError("the quotation marks have nothing between them")
+            return Quoted(token[1], token[2])
+        raise QuerySyntaxError(f"{kind} needs a word on each side")
+
+
+def parse(text: str):
+    """The query's syntax tree, or QuerySyntaxError."""
+    return _Parser(_lex(text.translate(_QUOTES))).parse()
+
+
+def plain_words(text: str) -> list[str]:
+    """The fallback: every word of the query, with the syntax taken out."""
+    return [w for w in re.findall(r"[\w'’.\-/+]+", text.translate(_QUOTES))
+            if w.strip("-+") and w not in ("AND", "OR", "NOT")]
+
+
+# --- building Whoosh queries --------------------------------------------------------------
+
+@dataclass
+class _Built:
+    highlight_terms: set[str] = field(default_factory=set)  # stems of positive words
+    plain: list[str] = field(default_factory=list)  # unquoted, unfielded positive words
+
+
+def _terms_or_phrase(fieldname: str, words: list[str], boost: float) -> Query:
+    if len(words) == 1:
+        return Term(fieldname, words[0], boost=boost)
+    return Phrase(fieldname, words, boost=boost)
+
+
+def _text_query(text: str, fields: tuple[str, ...], built: _Built, positive: bool,
+                boost: float = 1.0) -> Query | None:
+    """One word (or a hyphenated compound) in the stemmed and the exact fields."""
+    stemmed, exact = stems(text), exact_words(text)
+    if not stemmed:
+        return None
+    if positive:
+        built.highlight_terms.update(stemmed)
+    parts: list[Query] = []
+    for name in fields:
+        weight = boost * (TITLE_BOOST if name == "title" else 1.0)
+        parts.append(_terms_or_phrase(name, stemmed, weight))
+        parts.append(_terms_or_phrase(f"{name}_exact", exact, weight * EXACT_BOOST))
+    return Or(parts)
+
+
+def _exact_query(text: str, fields: tuple[str, ...], built: _Built, positive: bool) -> Query | None:
+    """A quoted phrase: the exact words, in order."""
+    exact = exact_words(text)
+    if not exact:
+        return None
+    if positive:
+        built.highlight_terms.update(stems(text))
+    return Or([_terms_or_phrase(f"{name}_exact", exact,
+                                TITLE_BOOST if name == "title" else 1.0) for name in fields])
+
+
+def _author_query(text: str) -> Query | None:
+    words = name_words(text)
+    return _terms_or_phrase("author", words, 1.0) if words else None
+
+
+def _with_synonyms(text: str, base: Query | None, built: _Built, positive: bool) -> Query | None:
+    if base is None:
+        return None
+    group = load_synonyms().lookup(tuple(stems(text)))
+    if not group:
+        return base
+    own = tuple(stems(text))
+    alternatives = [_text_query(alt, ("title", "body"), built, positive, SYNONYM_BOOST)
+                    for alt in group if tuple(stems(alt)) != own]
+    return Or([base, *[a for a in alternatives if a is not None]])
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.built = _Built()
+
+    def build(self, node, positive: bool = True) -> Query | None:
+        if isinstance(node, Word):
+            if node.field == "author":
+                return _author_query(node.text)
+            if node.field == "title":
+                return _text_query(node.text, ("title",), self.built, positive)
+            if positive:
+                self.built.plain.append(node.text)
+            base = _text_query(node.text, ("title", "body"), self.built, positive)
+            return _with_synonyms(node.text, base, self.built, positive)
+        if isinstance(node, Quoted):
+            if node.field == "author":
+                return _author_query(node.text)
+            fields = ("title",) if node.field == "title" else ("title", "body")
+            return _exact_query(node.text, fields, self.built, positive)
+        if isinstance(node, NotNode):
+            inner = self.build(node.child, not positive)
+            return None if inner is None else AndNot(Every(), inner)
+        if isinstance(node, OrNode):
+            parts = [q for q in (self.build(c, positive) for c in node.children) if q is not None]
+            return Or(parts) if len(parts) > 1 else (parts[0] if parts else None)
+        if isinstance(node, AndNode):
+            return self._and(node.children, positive)
+        raise TypeError(node)
+
+    def _and(self, children: tuple, positive: bool) -> Query | None:
+        include: list[Query] = []
+        exclude: list[Query] = []
+        i = 0
+        while i < len(children):
+            child = children[i]
+            run = self._synonym_run(children, i, positive)
+            if run is not None:
+                query, i = run
+                include.append(query)
+                continue
+            if isinstance(child, NotNode):
+                inner = self.build(child.child, not positive)
+                if inner is not None:
+                    exclude.append(inner)
+            elif (query := self.build(child, positive)) is not None:
+                include.append(query)
+            i += 1
+        if not include and not exclude:
+            return None
+        query = (And(include) if len(include) > 1 else include[0]) if include else Every()
+        if exclude:
+            query = AndNot(query, Or(exclude) if len(exclude) > 1 else exclude[0])
+        return query
+
+    def _synonym_run(self, children: tuple, start: int, positive: bool) -> tuple[Query, int] | None:
+        """Several plain words that together are a synonym ("two week wait" = "2WW")."""
+        synonyms = load_synonyms()
+        if synonyms.longest < 2:
+            return None
+        end = start
+        while end < len(children) and isinstance(children[end], Word) and children[end].field is None:
+            end += 1
+        for length in range(min(synonyms.longest, end - start), 1, -1):
+            words = [children[start + k].text for k in range(length)]
+            key = tuple(s for w in words for s in stems(w))
+            group = synonyms.lookup(key)
+            if not group:
+                continue
+            own = [q for q in (_text_query(w, ("title", "body"), self.built, positive) for w in words)
+                   if q is not None]
+            if positive:
+                self.built.plain.extend(words)
+            alternatives = [_text_query(alt, ("title", "body"), self.built, positive, SYNONYM_BOOST)
+                            for alt in group if tuple(stems(alt)) != key]
+            parts = [And(own) if len(own) > 1 else own[0], *[a for a in alternatives if a]]
+            return Or(parts), start + length
+        return None
+
+
+def build_query(text: str) -> tuple[Query | None, _Built, str | None]:
+    """(query, what it searched for, a notice if the syntax had to be ignored)."""
+    notice = None
+    try:
+        tree = parse(text)
+    except QuerySyntaxError as error:
+        words = plain_words(text)
+        notice = (f"We could not read your search as written ({error}), "
+                  f"so we searched for the words on their own: {' '.join(words)}")
+        tree = AndNode(tuple(Word(w) for w in words)) if words else None
+    builder = _Builder()
+    query = builder.build(tree) if tree is not None else None
+    return query, builder.built, notice
+
+
+# --- filters ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrowing a search; ids, as the view resolved them from slugs."""
+
+    board_id: int | None = None
+    alliance_id: int | None = None  # 0: pan-London (no single alliance)
+    profession_id: int | None = None
+    kind: str | None = None
+    author_id: int | None = None
+    author_name: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+
+    @property
+    def active(self) -> bool:
+        return any(v not in (None, "") for k, v in vars(self).items() if k != "sort")
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+def _day_end(day: date) -> datetime:
+    return datetime.combine(day, time.max)
+
+
+def _index_filter(filters: Filters, viewer: Any) -> Query | None:
+    parts: list[Query] = []
+    if not policy.is_member(viewer):
+        parts.append(Term("audience", "public"))
+    if filters.board_id is not None:
+        parts.append(Term("board", str(filters.board_id)))
+    if filters.alliance_id is not None:
+        parts.append(Term("alliance", str(filters.alliance_id)))
+    if filters.profession_id is not None:
+        parts.append(Term("professions", str(filters.profession_id)))
+    if filters.kind:
+        parts.append(Term("kind", filters.kind))
+    if filters.author_id is not None:
+        parts.append(Term("author_id", str(filters.author_id)))
+    if filters.author_name and (author := _author_query(filters.author_name)) is not None:
+        parts.append(author)
+    if filters.date_from or filters.date_to:
+        parts.append(DateRange("created",
+                               _day_start(filters.date_from) if filters.date_from else None,
+                               _day_end(filters.date_to) if filters.date_to else None))
+    return And(parts) if len(parts) > 1 else (parts[0] if parts else None)
+
+
+def _sql_filters(stmt, filters: Filters):
+    """The same narrowing in SQL, so a stale index cannot put a post under the wrong filter."""
+    if filters.board_id is not None:
+        stmt = stmt.where(Thread.board_id == filters.board_id)
+    if filters.alliance_id is not None:
+        stmt = stmt.where(Thread.alliance_id.is_(None) if filters.alliance_id == 0
+                          else Thread.alliance_id == filters.alliance_id)
+    if filters.profession_id is not None:
+        stmt = stmt.where(Thread.id.in_(select(thread_professions.c.thread_id).where(
+            thread_professions.c.profession_id == filters.profession_id)))
+    if filters.kind:
+        stmt = stmt.where(Post.is_opening.is_(filters.kind == "thread"))
+    if filters.author_id is not None:
+        stmt = stmt.where(Post.author_id == filters.author_id)
+    if filters.date_from:
+        stmt = stmt.where(Post.created_at >= _day_start(filters.date_from).replace(tzinfo=UTC))
+    if filters.date_to:
+        stmt = stmt.where(Post.created_at <= _day_end(filters.date_to).replace(tzinfo=UTC))
+    return stmt
+
+
+def _visible(stmt, viewer: Any, filters: Filters):
+    """The pages' own visibility rule, plus the search rule (never hidden, pending, deleted)."""
+    stmt = stmt.join(Thread, Post.thread_id == Thread.id).where(indexable_clause())
+    return _sql_filters(policy.visible_posts(stmt, viewer), filters)
+
+
+# --- results ------------------------------------------------------------------------------
+
+@dataclass
+class Hit:
+    kind: str
+    post_id: int
+    thread_id: int
+    score: float | None
+    snippet: Markup
+    post: Post
+
+
+@dataclass
+class ResultGroup:
+    thread: Thread
+    title_html: Markup
+    hits: list[Hit]
+
+
+@dataclass
+class SearchResults:
+    query: str
+    filters: Filters
+    page: int
+    per_page: int
+    total: int = 0  # matching posts the viewer may see
+    total_groups: int = 0  # discussions they are in
+    groups: list[ResultGroup] = field(default_factory=list)
+    notice: str | None = None
+    suggestion: str | None = None
+    searched: bool = False
+
+    @property
+    def hits(self) -> list[Hit]:
+        """This page's hits in rank order."""
+        return sorted((h for g in self.groups for h in g.hits),
+                      key=lambda h: self._rank.get(h.post_id, 0))
+
+    _rank: dict[int, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total_groups / self.per_page))
+
+
+class _Formatter(highlight.Formatter):
+    """Every character of the post's text is escaped; only our <mark> is markup."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+
+def highlight_text(text: str, terms: set[str], *, whole: bool = False, chars: int = 260) -> Markup:
+    """HTML-escaped text with the matching words in <mark>; the start of the text if none match."""
+    if terms:
+        fragmenter = (highlight.WholeFragmenter() if whole
+                      else highlight.ContextFragmenter(maxchars=chars, surround=70))
+        out = highlight.highlight(text, terms, STEM, fragmenter, _Formatter(), top=2)
+        if out:
+            return Markup(out)  # noqa: S704 -- built from escaped text by _Formatter
+    short = text if whole or len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + " …"
+    return escape(short)
+
+
+def _fix_query_word(query: str, word: str, better: str) -> str:
+    return re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", better, query, count=1)
+
+
+def _suggest(searcher, text: str, built: _Built, filter_q: Query | None) -> str | None:
+    """"Did you mean": replace each unknown word by its most common near spelling, but only
+    offer it if the corrected search finds something this reader may see."""
+    reader = searcher.reader()
+    suggestion = text
+    changed = False
+    for word in built.plain:
+        exact = exact_words(word)
+        if len(exact) != 1 or len(exact[0]) < 4 or any(c.isdigit() for c in exact[0]):
+            continue
+        term = exact[0]
+        if reader.doc_frequency("body_exact", term) or reader.doc_frequency("title_exact", term):
+            continue
+        best, best_freq = None, 0
+        for maxdist in (1, 2):
+            for candidate in reader.terms_within("body_exact", term, maxdist, prefix=1):
+                freq = reader.doc_frequency("body_exact", candidate)
+                if freq > best_freq:
+                    best, best_freq = candidate, freq
+            if best:
+                break
+        if best:
+            suggestion = _fix_query_word(suggestion, word, best)
+            changed = True
+    if not changed:
+        return None
+    query, _, _ = build_query(suggestion)
+    if query is None:
+        return None
+    combined = And([query, filter_q]) if filter_q is not None else query
+    return suggestion if next(iter(searcher.docs_for_query(combined)), None) is not None else None
+
+
+def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, page: int = 1,
+           per_page: int = 20) -> SearchResults:
+    """Search what `viewer` may read. Results are grouped by discussion; `total` counts posts."""
+    if isinstance(filters, dict):
+        filters = Filters(**filters)
+    filters = filters or Filters()
+    if filters.sort not in SORTS:
+        filters = replace(filters, sort="relevance")
+    text = " ".join((query or "").split())
+    notice = None
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+        notice = f"Your search was long, so we used the first {MAX_QUERY_CHARS} characters."
+    page, per_page = max(1, page), max(1, min(per_page, 100))
+    results = SearchResults(query=text, filters=filters, page=page, per_page=per_page)
+    if not text and not filters.active:
+        return results
+    results.searched = True
+    whoosh_query, built, syntax_notice = build_query(text) if text else (Every(), _Built(), None)
+    results.notice = syntax_notice or notice
+    if whoosh_query is None:
+        results.notice = ("Your search only had very common words (like “the” or “and”), "
+                          "which we do not search for. Try more specific words.")
+        return results
+    ix = open_index()
+    if ix is None:
+        results.notice = "Search is being set up. Try again in a minute."
+        return results
+    filter_q = _index_filter(filters, viewer)
+    newest = filters.sort == "newest" or not text
+    with ix.searcher() as searcher:
+        limit = page * per_page * POSTS_PER_GROUP + OVERFETCH
+        found = searcher.search(
+            whoosh_query, filter=filter_q, limit=limit, terms=False,
+            sortedby="created" if newest else None, reverse=newest,
+            collapse="group", collapse_limit=POSTS_PER_GROUP,
+        )
+        ranked = [(hit.docnum, hit.score) for hit in found]
+        combined = And([whoosh_query, filter_q]) if filter_q is not None else whoosh_query
+        matched = list(searcher.docs_for_query(combined))
+        object_ids = searcher.reader().column_reader("object_id")
+        groups_col = searcher.reader().column_reader("group")
+        ranked_ids = [(object_ids[d], score) for d, score in ranked]
+        exact = len(matched) <= RECHECK_ALL
+        if exact:
+            all_ids = [object_ids[d] for d in matched]
+        else:
+            all_groups = {groups_col[d] for d in matched}
+        if text and built.plain:  # cheap unless a word is unknown to the index
+            results.suggestion = _suggest(searcher, text, built, filter_q)
+
+    # The index proposes; the database decides. One query for the ranked candidates...
+    candidate_ids = [post_id for post_id, _ in ranked_ids]
+    posts: dict[int, Post] = {}
+    if candidate_ids:
+        stmt = _visible(select(Post), viewer, filters).where(Post.id.in_(candidate_ids)).options(
+            joinedload(Post.thread).joinedload(Thread.board),
+            joinedload(Post.thread).joinedload(Thread.alliance),
+            joinedload(Post.author).joinedload(User.profession),
+        )
+        posts = {p.id: p for p in db.session.scalars(stmt).unique()}
+    # ...and, when the matches are few enough, one more for exact counts.
+    if exact:
+        visible_rows = []
+        for start in range(0, len(all_ids), 900):
+            chunk = all_ids[start:start + 900]
+            visible_rows += db.session.execute(
+                _visible(select(Post.id, Post.thread_id), viewer, filters).where(Post.id.in_(chunk))
+            ).all()
+        results.total = len(visible_rows)
+        results.total_groups = len({thread_id for _, thread_id in visible_rows})
+    else:
+        dropped = [pid for pid in candidate_ids if pid not in posts]
+        results.total = max(0, len(matched) - len(dropped))
+        results.total_groups = len(all_groups)
+
+    ordered: dict[int, ResultGroup] = {}
+    for rank, (post_id, score) in enumerate(ranked_ids):
+        post = posts.get(post_id)
+        if post is None:
+            continue
+        results._rank[post_id] = rank
+        group = ordered.get(post.thread_id)
+        if group is None:
+            group = ordered[post.thread_id] = ResultGroup(
+                thread=post.thread, title_html=highlight_text(post.thread.title, built.highlight_terms,
+                                                              whole=True), hits=[])
+        if len(group.hits) < POSTS_PER_GROUP:
+            group.hits.append(Hit(
+                kind="thread" if post.is_opening else "reply", post_id=post.id,
+                thread_id=post.thread_id, score=None if newest else score,
+                snippet=highlight_text(html_text(post.body_html), built.highlight_terms), post=post,
+            ))
+    all_ordered = list(ordered.values())
+    results.groups = all_ordered[(page - 1) * per_page: page * per_page]
+    if not exact:
+        results.total_groups = max(len(all_ordered), results.total_groups)
+    return results
