@@ -7,10 +7,8 @@ rows for search, and commits once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
 
 from forum import outbox
 from forum.community.models import Alliance, Board, Profession
@@ -88,19 +86,22 @@ def _revision(post: Post, editor: User, title: str | None) -> PostRevision:
 
 def start_thread(actor: User, *, board: Board, title: str, body: str,
                  alliance: Alliance | None = None,
-                 professions: Sequence[Profession] = ()) -> Thread:
-    """Open a discussion: the thread and its opening post (revision 1)."""
+                 professions: Sequence[Profession] = (), hold: str = "") -> Thread:
+    """Open a discussion: the thread and its opening post (revision 1).
+
+    `hold` (from forum.moderation.guard) keeps it pending for a moderator with that reason.
+    """
     if not policy.can_start_thread(actor, board):
         raise PermissionDenied("You cannot start a discussion on this board.")
     title, body = clean_title(title), clean_body(body)
     now = utcnow()
-    pending = needs_premoderation(actor)
+    pending = bool(hold) or needs_premoderation(actor)
     thread = Thread(board=board, alliance=alliance, author=actor, title=title,
                     created_at=now, last_activity_at=now, pending=pending,
                     professions=list(dict.fromkeys(professions)))
     post = Post(thread=thread, author=actor, is_opening=True, body_source=body,
                 body_html=render(body), created_at=now, revision_count=1, pending=pending,
-                pending_reason=PENDING_REASON if pending else "")
+                pending_reason=(hold or PENDING_REASON) if pending else "")
     db.session.add_all([thread, post])
     db.session.flush()
     _revision(post, actor, title)
@@ -112,7 +113,7 @@ def start_thread(actor: User, *, board: Board, title: str, body: str,
 
 
 def reply_to_thread(actor: User, thread: Thread, *, body: str,
-                    reply_to: Post | None = None) -> Post:
+                    reply_to: Post | None = None, hold: str = "") -> Post:
     """Reply to the thread, or to one of its posts (the discussion is a tree)."""
     if (refusal := policy.reply_refusal(actor, thread)) is not None:
         raise PermissionDenied(refusal)
@@ -124,10 +125,10 @@ def reply_to_thread(actor: User, thread: Thread, *, body: str,
     body = clean_body(body)
     _check_slow_mode(actor, thread)
     now = utcnow()
-    pending = needs_premoderation(actor)
+    pending = bool(hold) or needs_premoderation(actor)
     post = Post(thread=thread, author=actor, reply_to=reply_to, body_source=body,
                 body_html=render(body), created_at=now, revision_count=1, pending=pending,
-                pending_reason=PENDING_REASON if pending else "")
+                pending_reason=(hold or PENDING_REASON) if pending else "")
     db.session.add(post)
     db.session.flush()
     _revision(post, actor, None)
@@ -139,26 +140,20 @@ def reply_to_thread(actor: User, thread: Thread, *, body: str,
 
 
 def _check_slow_mode(actor: User, thread: Thread) -> None:
-    """In slow mode a member posts at most once every N minutes in the thread."""
-    if not thread.slow_mode_minutes or policy.is_moderator(actor):
-        return
-    last = db.session.scalar(
-        select(Post.created_at)
-        .where(Post.thread_id == thread.id, Post.author_id == actor.id)
-        .order_by(Post.created_at.desc())
-        .limit(1)
-    )
-    wait = timedelta(minutes=thread.slow_mode_minutes)
-    if last is not None and utcnow() - last < wait:
-        raise InvalidInput(
-            f"This discussion is in slow mode: you can post once every "
-            f"{thread.slow_mode_minutes} minutes. Your text is kept below; try again later.",
-            field="body",
-        )
+    """In slow mode a member posts at most once every N minutes in the thread (the rule
+    lives in forum.moderation.policy, which also tells the thread page)."""
+    from forum.moderation.policy import slow_mode_message, slow_mode_wait
+
+    if wait := slow_mode_wait(actor, thread):
+        raise InvalidInput(slow_mode_message(thread, wait), field="body")
 
 
-def edit_post(actor: User, post: Post, *, body: str, title: str | None = None) -> Post:
-    """Change a post (and, for the opening post, the thread's title); keeps every revision."""
+def edit_post(actor: User, post: Post, *, body: str, title: str | None = None,
+              hold: str = "") -> Post:
+    """Change a post (and, for the opening post, the thread's title); keeps every revision.
+
+    `hold` (from forum.moderation.guard) puts the post back in the moderation queue.
+    """
     if not policy.can_edit_post(actor, post):
         raise PermissionDenied("You can only edit your own posts.")
     body = clean_body(body)
@@ -173,8 +168,12 @@ def edit_post(actor: User, post: Post, *, body: str, title: str | None = None) -
     post.revision_count += 1
     if title_changed:
         thread.title = new_title  # type: ignore[assignment]
+    if hold:
+        post.pending, post.pending_reason = True, hold
+        if post.is_opening:
+            thread.pending = True
     _revision(post, actor, thread.title if post.is_opening else None)
-    if title_changed:
+    if title_changed or (hold and post.is_opening):
         outbox.enqueue("search", {"kind": "thread", "id": thread.id})
     else:
         outbox.enqueue("search", {"kind": "post", "id": post.id})
