@@ -134,3 +134,16 @@ def test_change_password_needs_the_current_one(signed_in, db, auth):
 def test_hostile_bytes_never_500(signed_in, path, body):
     response = signed_in.post(path, data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code < 500
+
+
+def test_profile_query_count_does_not_grow_with_posts(signed_in, db, count_queries):
+    author = factories.member()
+    thread = factories.thread(author)
+    with count_queries() as one:
+        assert signed_in.get(f"/members/{author.id}").status_code == 200
+    for n in range(9):
+        factories.reply(author, thread, body=f"Reply number {n}")
+    with count_queries() as ten:
+        page = signed_in.get(f"/members/{author.id}")
+    assert page.data.count(b'id="recent-post-') == 10
+    assert one.count == ten.count
