@@ -29,7 +29,8 @@ def format_date(value: datetime | None) -> str:
 
 
 def iso(value: datetime | None) -> str:
-    return value.astimezone(UTC).isoformat() if value else ""
+    """For <time datetime>: HTML allows at most three digits of fractions of a second."""
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else ""
 
 
 def time_ago(value: datetime | None) -> str:
