@@ -23,6 +23,7 @@ from forum.discussions.models import Post, Thread
 from forum.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from forum.forms import BaseForm
 from forum.markup import render
+from forum.moderation.guard import check_patient_data
 
 bp = Blueprint("discussions", __name__)
 
@@ -148,16 +149,19 @@ def new_thread():
         chosen = next((b for b in boards if b.slug == request.args.get("board")), None)
         form.board.data = chosen.id if chosen else None
         form.alliance.data = _default_alliance(alliances)
-    preview = None
+    preview = pid = None
     if form.is_submitted() and form.validate():
         preview = preview_of(form)
         if preview is None:
+            pid = check_patient_data(title=form.title.data, body=form.body.data)
+        if pid is not None and not pid.blocked:
             try:
                 thread = services.start_thread(
                     current_user, board=next(b for b in boards if b.id == form.board.data),
                     title=form.title.data, body=form.body.data,
                     alliance=next((a for a in alliances if a.id == form.alliance.data), None),
                     professions=[p for p in professions if p.id in (form.professions.data or [])],
+                    hold=pid.hold,
                 )
             except InvalidInput as error:
                 show_error(form, error)
@@ -165,7 +169,7 @@ def new_thread():
                 flash(PENDING_MESSAGE if thread.pending else "Your discussion has started.",
                       "success")
                 return redirect(url_for("discussions.show_thread", thread_id=thread.id), 303)
-    return render_template("discussions/new_thread.html", form=form, preview=preview)
+    return render_template("discussions/new_thread.html", form=form, preview=preview, pid=pid)
 
 
 def _default_alliance(alliances) -> int | None:
@@ -213,15 +217,18 @@ def reply(thread_id: int):
 
 
 def _reply_page(thread: Thread, form: ReplyForm, parent: Post | None,
-                refusal: str | None = None, status: int = 200):
+                refusal: str | None = None, status: int = 200, pid: Any = None):
     return render_template("discussions/reply.html", thread=thread, parent=parent, form=form,
-                           refusal=refusal), status
+                           refusal=refusal, pid=pid), status
 
 
 def _reply(thread: Thread, form: ReplyForm, reply_to: Post | None):
+    pid = check_patient_data(body=form.body.data)
+    if pid.blocked:
+        return _reply_page(thread, form, reply_to, pid=pid)
     try:
         post = services.reply_to_thread(current_user, thread, body=form.body.data,
-                                        reply_to=reply_to)
+                                        reply_to=reply_to, hold=pid.hold)
     except PermissionDenied as error:
         form.body.errors = [error.message]
         return _reply_page(thread, form, reply_to, error.message, 403)
@@ -261,19 +268,24 @@ def edit_post(post_id: int):
         raise PermissionDenied("You can only edit your own posts.")
     form_class = EditOpeningPostForm if post.is_opening else EditPostForm
     form = form_class(data={"body": post.body_source, "title": post.thread.title})
-    preview = None
+    preview = pid = None
     if form.is_submitted() and form.validate():
         preview = preview_of(form)
         if preview is None:
+            pid = check_patient_data(title=form.title.data if post.is_opening else None,
+                                     body=form.body.data)
+        if pid is not None and not pid.blocked:
             try:
                 services.edit_post(current_user, post, body=form.body.data,
-                                   title=form.title.data if post.is_opening else None)
+                                   title=form.title.data if post.is_opening else None,
+                                   hold=pid.hold_for_edit(already_published=not post.pending))
             except InvalidInput as error:
                 show_error(form, error)
             else:
                 flash("Your changes have been saved.", "success")
                 return redirect(post_url(post), 303)
-    return render_template("discussions/edit_post.html", post=post, form=form, preview=preview)
+    return render_template("discussions/edit_post.html", post=post, form=form, preview=preview,
+                           pid=pid)
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
