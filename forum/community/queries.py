@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.community.models import Alliance, Profession
 from forum.discussions import policy
+from forum.discussions.queries import valid_slug
 from forum.extensions import db
 from forum.members.models import Status, User
 
@@ -16,10 +17,14 @@ MEMBERS_SHOWN = 60
 
 
 def alliance_by_slug(slug: str) -> Alliance | None:
+    if not valid_slug(slug):
+        return None
     return db.session.scalar(select(Alliance).where(Alliance.slug == slug))
 
 
 def profession_by_slug(slug: str) -> Profession | None:
+    if not valid_slug(slug):
+        return None
     return db.session.scalar(select(Profession).where(Profession.slug == slug))
 
 

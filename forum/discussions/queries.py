@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,17 @@ from forum.members.models import User
 # The seeded alliance that stands for "every alliance": a thread scoped to it has alliance None.
 PAN_LONDON_SLUG = "pan-london-national"
 MAX_DEPTH = 3
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger number in a URL is simply not found
+_SLUG = re.compile(r"[a-z0-9-]{1,80}")
+
+
+def valid_id(value: int) -> bool:
+    return 0 < value <= MAX_ID
+
+
+def valid_slug(value: str) -> bool:
+    """Slugs from URLs are checked before they reach the database (PostgreSQL refuses NUL)."""
+    return bool(_SLUG.fullmatch(value))
 
 
 def is_pan_london(alliance: Alliance | None) -> bool:
@@ -61,6 +73,8 @@ def threads_page(viewer: Any, *, board: Board | None = None, alliance: Alliance 
 
 def get_thread(thread_id: int) -> Thread | None:
     """One thread with what its page shows: board, alliance, author, profession tags."""
+    if not valid_id(thread_id):
+        return None
     return db.session.scalar(
         select(Thread).where(Thread.id == thread_id).options(
             joinedload(Thread.board), joinedload(Thread.alliance),
@@ -72,6 +86,8 @@ def get_thread(thread_id: int) -> Thread | None:
 
 def get_post(post_id: int) -> Post | None:
     """One post with its thread and board (for policy) and author."""
+    if not valid_id(post_id):
+        return None
     return db.session.scalar(
         select(Post).where(Post.id == post_id).options(
             joinedload(Post.thread).joinedload(Thread.board),
@@ -192,4 +208,6 @@ def professions() -> list[Profession]:
 
 
 def board_by_slug(slug: str) -> Board | None:
+    if not valid_slug(slug):
+        return None
     return db.session.scalar(select(Board).where(Board.slug == slug))

@@ -199,6 +199,23 @@ def test_unknown_thread_and_post_are_404(client, db, member):
     assert client.get("/boards/no-such-board").status_code == 404
 
 
+@pytest.mark.parametrize("url", [
+    "/threads/99999999999999999999", "/posts/99999999999999999999",
+    "/posts/2147483648/reply", "/posts/99999999999999999999/edit",
+    "/posts/99999999999999999999/history", "/boards/%00", "/boards/" + "x" * 300,
+    "/threads/0",
+])
+def test_out_of_range_ids_and_odd_slugs_are_404(client, db, member, url):
+    assert client.get(url).status_code == 404
+
+
+def test_reply_to_an_out_of_range_id_is_refused(client, db, member):
+    thread = f.thread(member)
+    response = client.post(f"/threads/{thread.id}/reply",
+                           data={"body": "Hi", "reply_to": "999999999999999999"})
+    assert response.status_code == 200 and "could not be found" in page(response)
+
+
 def test_merged_thread_redirects_to_where_it_went(client, db, member):
     kept, merged = f.thread(member), f.thread(member)
     merged.merged_into_id = kept.id
