@@ -213,3 +213,18 @@ def test_too_many_attempts_get_the_429_page(db, limited_app, path, data):
     assert response.status_code == 429
     assert b"Too many attempts" in response.data
     assert client.get(path).status_code == 200  # reading the form is never limited
+
+
+def test_forms_carry_a_csrf_token_and_posts_without_one_are_refused(app, client, db, monkeypatch):
+    import re
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    user = factories.member()
+    refused = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    assert refused.status_code == 400
+    page = client.get("/login").data.decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    accepted = client.post("/login", data={"email": user.email, "password": factories.PASSWORD,
+                                           "csrf_token": token})
+    assert accepted.status_code == 302
+    assert client.post("/logout").status_code == 400  # signing out needs the token too
