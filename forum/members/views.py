@@ -8,6 +8,8 @@ from flask_login import current_user, login_required
 from forum.errors import InvalidInput, NotFound, PermissionDenied
 from forum.members import queries, services
 from forum.members.forms import AccountForm, ChangePasswordForm, RejectForm
+from forum.moderation.guard import check_patient_data
+from forum.moderation.services import profile_text_confirmed
 
 bp = Blueprint("members", __name__)
 
@@ -44,7 +46,8 @@ def edit_account():
         form.alliance.data = current_user.alliance_id
     form.profession.set_choices(queries.profession_choices())
     form.alliance.set_choices(queries.alliance_choices())
-    if form.validate_on_submit():
+    pid = None
+    if form.validate_on_submit() and not (pid := check_patient_data(bio=form.bio.data)).blocked:
         try:
             services.update_profile(
                 current_user, current_user, display_name=form.display_name.data,
@@ -56,9 +59,11 @@ def edit_account():
         except InvalidInput as error:
             _show_error(form, error)
         else:
+            if pid.hold:
+                profile_text_confirmed(current_user, summary=pid.summary)
             flash("Your profile has been updated.", "success")
             return redirect(url_for("members.profile", user_id=current_user.id))
-    return render_template("members/edit_account.html", form=form)
+    return render_template("members/edit_account.html", form=form, pid=pid)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

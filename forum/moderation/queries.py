@@ -95,6 +95,21 @@ def waiting_members(limit: int = 10) -> tuple[list[User], int]:
     return users, total
 
 
+def profile_confirmations(days: int = 30, limit: int = 20) -> list[AuditEntry]:
+    """Members who kept profile text the patient-data guard questioned, most recent first."""
+    from datetime import timedelta
+
+    from forum.db import utcnow
+    from forum.moderation.services import PROFILE_PID_ACTION
+
+    return list(db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == PROFILE_PID_ACTION,
+                                 AuditEntry.created_at >= utcnow() - timedelta(days=days))
+        .options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)
+    ))
+
+
 # --- the audit log ------------------------------------------------------------------------
 
 @dataclass

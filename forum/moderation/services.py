@@ -746,3 +746,14 @@ def change_role(actor: User, member: User, *, role: Role, reason: str = "") -> U
               after=role.value)
         db.session.commit()
     return member
+
+
+PROFILE_PID_ACTION = "profile_patient_data_confirmed"
+
+
+def profile_text_confirmed(actor: User, *, summary: str) -> AuditEntry:
+    """A member confirmed their profile text holds no patient data although the guard found
+    something: leave a trail the moderation queue shows, so a moderator can look."""
+    entry = audit(actor, PROFILE_PID_ACTION, "user", actor.id, reason=f"The guard found {summary}.")
+    db.session.commit()
+    return entry

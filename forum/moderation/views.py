@@ -149,7 +149,7 @@ def queue():
         reported=queries.reported_posts(), report_total=queries.open_report_total(),
         pending=queries.pending_posts(), pending_total=queries.pending_post_total(),
         members=members, member_total=member_total,
-        has_approvals=True,
+        profiles=queries.profile_confirmations(),
     )
 
 
