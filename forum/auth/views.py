@@ -99,8 +99,8 @@ def _suspension_notice(user: User) -> str | None:
         return None
     when = f"until {format_datetime(until)}" if until else "until a moderator lifts it"
     reason = f" The reason given: {user.suspension_reason.strip()}" if user.suspension_reason.strip() else ""
-    return (f"Your account is suspended {when}. You can read discussions but cannot post or "
-            f"reply.{reason}")
+    return (f"Your account is suspended {when}. Until then you cannot read members-only "
+            f"discussions, post or reply.{reason}")
 
 
 @bp.route("/login", methods=["GET", "POST"])
