@@ -33,9 +33,10 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
-from forum.community.models import Board
+from forum.community.models import Alliance, Board
 from forum.db import utcnow
 from forum.discussions.models import Post, Thread, thread_professions
+from forum.discussions.queries import PAN_LONDON_SLUG
 from forum.extensions import db
 from forum.members.models import User
 from forum.notify.models import OutboxMessage
@@ -171,10 +172,11 @@ def _rows_stmt():
     return (
         select(Post.id, Post.thread_id, Post.author_id, Post.is_opening, Post.body_html,
                Post.created_at, Thread.title, Thread.board_id, Thread.alliance_id,
-               Board.members_only, User.display_name)
+               Board.members_only, User.display_name, Alliance.slug.label("alliance_slug"))
         .join(Thread, Post.thread_id == Thread.id)
         .join(Board, Thread.board_id == Board.id)
         .join(User, Post.author_id == User.id)
+        .outerjoin(Alliance, Thread.alliance_id == Alliance.id)
         .where(indexable_clause())
     )
 
@@ -209,10 +211,15 @@ def post_document(row: Any, professions: Sequence[int] = ()) -> dict[str, Any]:
         "author": row.display_name,
         "author_id": str(row.author_id),
         "board": str(row.board_id),
-        "alliance": str(row.alliance_id or 0),
+        # "0" is pan-London: no single alliance, or the pan-London alliance itself.
+        "alliance": "0" if row.alliance_slug in (None, PAN_LONDON_SLUG) else str(row.alliance_id),
         "professions": " ".join(str(p) for p in professions),
         "created": created,
         "audience": "members" if row.members_only else "public",
+        # Replies carry their thread's title (so "lymphoedema clinic primary care" finds a
+        # reply about primary care in the lymphoedema clinic thread), at half its weight.
+        "_title_boost": 1.0 if row.is_opening else 0.5,
+        "_title_exact_boost": 1.0 if row.is_opening else 0.5,
     }
 
 

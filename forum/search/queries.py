@@ -14,13 +14,15 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from whoosh import highlight
 from whoosh.query import And, AndNot, DateRange, Every, Or, Phrase, Query, Term
 
+from forum.community.models import Alliance
 from forum.discussions import policy
 from forum.discussions.models import Post, Thread, thread_professions
+from forum.discussions.queries import PAN_LONDON_SLUG
 from forum.extensions import db
 from forum.members.models import User
 from forum.search.analysis import STEM, exact_words, load_synonyms, name_words, stems
@@ -415,8 +417,11 @@ def _sql_filters(stmt, filters: Filters):
     if filters.board_id is not None:
         stmt = stmt.where(Thread.board_id == filters.board_id)
     if filters.alliance_id is not None:
-        stmt = stmt.where(Thread.alliance_id.is_(None) if filters.alliance_id == 0
-                          else Thread.alliance_id == filters.alliance_id)
+        if filters.alliance_id == 0:
+            stmt = stmt.where(or_(Thread.alliance_id.is_(None), Thread.alliance_id.in_(
+                select(Alliance.id).where(Alliance.slug == PAN_LONDON_SLUG))))
+        else:
+            stmt = stmt.where(Thread.alliance_id == filters.alliance_id)
     if filters.profession_id is not None:
         stmt = stmt.where(Thread.id.in_(select(thread_professions.c.thread_id).where(
             thread_professions.c.profession_id == filters.profession_id)))
@@ -481,6 +486,34 @@ class SearchResults:
     def pages(self) -> int:
         return max(1, math.ceil(self.total_groups / self.per_page))
 
+    # The same face as Flask-SQLAlchemy's Pagination, so the shared pagination macro works.
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return max(1, self.page - 1)
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    def iter_pages(self, *, left_edge: int = 1, left_current: int = 2, right_current: int = 3,
+                   right_edge: int = 1):
+        last = 0
+        for n in range(1, self.pages + 1):
+            if (n <= left_edge or self.page - left_current <= n < self.page + right_current
+                    or n > self.pages - right_edge):
+                if last + 1 != n:
+                    yield None
+                yield n
+                last = n
+
 
 class _Formatter(highlight.Formatter):
     """Every character of the post's text is escaped; only our <mark> is markup."""
@@ -525,10 +558,12 @@ def _suggest(searcher, text: str, built: _Built, filter_q: Query | None) -> str 
             continue
         best, best_freq = None, 0
         for maxdist in (1, 2):
-            for candidate in reader.terms_within("body_exact", term, maxdist, prefix=1):
-                freq = reader.doc_frequency("body_exact", candidate)
-                if freq > best_freq:
-                    best, best_freq = candidate, freq
+            for name in ("body_exact", "title_exact"):
+                for candidate in reader.terms_within(name, term, maxdist, prefix=1):
+                    freq = (reader.doc_frequency("body_exact", candidate)
+                            + reader.doc_frequency("title_exact", candidate))
+                    if freq > best_freq:
+                        best, best_freq = candidate, freq
             if best:
                 break
         if best:

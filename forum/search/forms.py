@@ -1,0 +1,37 @@
+"""The search form: a GET form, so every search and filter is a bookmarkable URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from wtforms import DateField, SearchField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from forum.community.models import Alliance, Board, Profession
+from forum.forms import BaseForm
+from forum.search.schema import KINDS
+
+
+class SearchForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField("Search for", validators=[Optional(), Length(max=300)])
+    board = SelectField("Board", validate_choice=False)
+    alliance = SelectField("Alliance", validate_choice=False)
+    profession = SelectField("Profession", validate_choice=False)
+    kind = SelectField("Show", choices=[("", "Opening posts and replies"),
+                                        *((k, v) for k, v in KINDS.items())],
+                       validate_choice=False)
+    author = StringField("Written by", validators=[Optional(), Length(max=80)])
+    date_from = DateField("From", validators=[Optional()],
+                          render_kw={"type": "date"})
+    date_to = DateField("To", validators=[Optional()], render_kw={"type": "date"})
+    sort = SelectField("Sort by", choices=[("relevance", "Best match"), ("newest", "Newest first")],
+                       validate_choice=False)
+
+    def set_choices(self, boards: Iterable[Board], alliances: Iterable[Alliance],
+                    professions: Iterable[Profession]) -> None:
+        self.board.choices = [("", "All boards")] + [(b.slug, b.name) for b in boards]
+        self.alliance.choices = [("", "All alliances")] + [(a.slug, a.name) for a in alliances]
+        self.profession.choices = [("", "All professions")] + [(p.slug, p.name) for p in professions]
