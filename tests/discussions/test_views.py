@@ -635,3 +635,13 @@ def test_thread_lists_query_count_does_not_grow_with_threads(client, app, db, me
     finally:
         app.config["THREADS_PER_PAGE"] = 25
     assert counts[0] == counts[1], counts
+
+
+def test_signed_in_through_the_login_form_a_member_can_reply(client, auth, db):
+    user = f.member()
+    thread = f.thread(f.member())
+    assert auth.login(user.email).status_code in (302, 303)
+    response = client.post(f"/threads/{thread.id}/reply", data={"body": "Signed in properly"})
+    assert response.status_code == 303
+    assert db.session.scalar(select(Post.author_id).where(Post.body_source == "Signed in properly")) \
+        == user.id
