@@ -353,7 +353,8 @@ def build_query(text: str) -> tuple[Query | None, _Built, str | None]:
     except QuerySyntaxError as error:
         words = plain_words(text)
         notice = (f"We could not read your search as written ({error}), "
-                  f"so we searched for the words on their own: {' '.join(words)}")
+                  f"so we searched for the words on their own: {' '.join(words)}" if words else
+                  f"We could not read your search as written ({error}). Try some words instead.")
         tree = AndNode(tuple(Word(w) for w in words)) if words else None
     builder = _Builder()
     query = builder.build(tree) if tree is not None else None
@@ -599,8 +600,9 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
     whoosh_query, built, syntax_notice = build_query(text) if text else (Every(), _Built(), None)
     results.notice = syntax_notice or notice
     if whoosh_query is None:
-        results.notice = ("Your search only had very common words (like “the” or “and”), "
-                          "which we do not search for. Try more specific words.")
+        common = ("Your search only had very common words (like “the” or “and”), "
+                  "which we do not search for. Try more specific words.")
+        results.notice = syntax_notice if syntax_notice and not built.plain else common
         return results
     ix = open_index()
     if ix is None:
@@ -609,6 +611,8 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
     filter_q = _index_filter(filters, viewer)
     newest = filters.sort == "newest" or not text
     with ix.searcher() as searcher:
+        if searcher.doc_count_all() == 0:  # an empty index has no columns to read
+            return results
         limit = page * per_page * POSTS_PER_GROUP + OVERFETCH
         found = searcher.search(
             whoosh_query, filter=filter_q, limit=limit, terms=False,
