@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -30,6 +31,9 @@ def main() -> None:
     print(f"\nThe forum is running at http://{HOST}:{PORT}  (press Ctrl+C to stop)")
     print("Emails (verification, password reset) are printed here instead of being sent.\n",
           flush=True)
+    # The development server's banner tells people not to use it in production; the README
+    # says how to run production (gunicorn), so keep the terminal for the demo's emails.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app.run(host=HOST, port=PORT, threaded=True, use_reloader=False, debug=False)
 
 
