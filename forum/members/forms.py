@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from forum.forms import BaseForm
@@ -33,10 +34,11 @@ class ChoiceField(SelectField):
         self.required = required
 
     def set_choices(self, rows: list[tuple[int, str]]) -> None:
-        self.choices = [("", self.placeholder), *rows]
+        self.choices = [SelectChoice(value="", label=self.placeholder),
+                        *(SelectChoice(value=str(ident), label=name) for ident, name in rows)]
 
     def pre_validate(self, form: Any) -> None:
-        known = {value for value, _ in self.choices or [] if value != ""}
+        known = {optional_int(choice.value) for choice in self.choices or [] if choice.value != ""}
         if self.data is None:
             if self.required:
                 raise ValidationError(self.message)
