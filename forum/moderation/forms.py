@@ -113,7 +113,7 @@ class DeleteForm(BaseForm):
 
 class ReportForm(BaseForm):
     reason = RadioField("Why are you reporting this post?",
-                        choices=list(REPORT_REASONS.items()),
+                        choices=dict(REPORT_REASONS),
                         validators=[InputRequired("Choose why you are reporting this post")])
     detail = TextAreaField("Tell the moderators more (optional, required for “Something else”)",
                            validators=[Length(max=2000, message="Use 2,000 characters or fewer")])
@@ -142,6 +142,6 @@ class AuditFilterForm(BaseForm):
     action = SelectField("Action", validate_choice=False, validators=[Optional()])
     actor = SelectField("Done by", validate_choice=False, validators=[Optional()])
     target_type = SelectField("On", validate_choice=False, validators=[Optional()],
-                              choices=[("", "Anything"), ("thread", "Discussions"),
-                                       ("post", "Posts"), ("user", "Members")])
+                              choices={"": "Anything", "thread": "Discussions",
+                                       "post": "Posts", "user": "Members"})
     target_id = IntegerField("Number", validators=[Optional()])
