@@ -79,6 +79,9 @@ def update_profile(actor: User, member: User, *, display_name: str, profession_i
     """A member edits their own profile and preferences (an admin may edit anyone's)."""
     if actor.id != member.id and not actor.is_admin:
         raise PermissionDenied("You can only edit your own profile.")
+    if actor.is_suspended and not actor.is_admin:
+        # A profile is public text like a post: a suspension stops both.
+        raise PermissionDenied("You cannot change your profile while your account is suspended.")
     profession = db.session.get(Profession, profession_id) if profession_id is not None else None
     if profession_id is not None and profession is None:
         raise InvalidInput("Select your profession", field="profession")

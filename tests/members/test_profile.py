@@ -147,3 +147,15 @@ def test_profile_query_count_does_not_grow_with_posts(signed_in, db, count_queri
         page = signed_in.get(f"/members/{author.id}")
     assert page.data.count(b'id="recent-post-') == 10
     assert one.count == ten.count
+
+
+def test_suspended_member_cannot_change_their_profile(client, db, auth):
+    user = factories.member(status=Status.SUSPENDED, display_name="Amara Okafor")
+    auth.login(user.email)
+    response = client.post("/account", data={
+        "display_name": "Spam Link Here", "bio": "spam",
+        "profession": str(user.profession_id), "alliance": str(user.alliance_id),
+    })
+    assert response.status_code == 403
+    db.session.refresh(user)
+    assert user.display_name == "Amara Okafor"
