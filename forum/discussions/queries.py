@@ -11,6 +11,7 @@ from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.community.models import Alliance, Board, Profession
 from forum.discussions import policy
@@ -109,7 +110,11 @@ def thread_posts(thread: Thread, viewer: Any) -> list[Post]:
         )
         .order_by(Post.created_at, Post.id)
     )
-    return list(db.session.scalars(stmt))
+    posts = list(db.session.scalars(stmt))
+    for post in posts:
+        # Every post's thread is this one: say so, rather than have each post look it up.
+        set_committed_value(post, "thread", thread)
+    return posts
 
 
 @dataclass

@@ -645,3 +645,16 @@ def test_signed_in_through_the_login_form_a_member_can_reply(client, auth, db):
     assert response.status_code == 303
     assert db.session.scalar(select(Post.author_id).where(Post.body_source == "Signed in properly")) \
         == user.id
+
+
+def test_link_builds_the_same_urls_as_url_for(app):
+    from flask import url_for
+
+    from forum.discussions.views import link
+
+    with app.test_request_context("/"):
+        for post_id in (1, 7, 42, 7919000000, 123456):
+            assert link("discussions.edit_post", post_id=post_id) == url_for(
+                "discussions.edit_post", post_id=post_id)
+            assert link("members.profile", user_id=post_id) == url_for(
+                "members.profile", user_id=post_id)
