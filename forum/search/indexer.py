@@ -117,9 +117,10 @@ def schema_version(path: Path) -> int | None:
 
 
 @contextmanager
-def indexer_lock(root: Path | None = None, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def indexer_lock(root: Path | None = None, timeout: float | None = None) -> Iterator[None]:
     """One writer at a time across threads and processes: retry with back-off and jitter."""
     root = root or search_root()
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     root.mkdir(parents=True, exist_ok=True)
     lock = FileStorage(str(root)).lock(LOCK_NAME)
     deadline = time.monotonic() + timeout
