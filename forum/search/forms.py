@@ -20,18 +20,17 @@ class SearchForm(BaseForm):
     board = SelectField("Board", validate_choice=False)
     alliance = SelectField("Alliance", validate_choice=False)
     profession = SelectField("Profession", validate_choice=False)
-    kind = SelectField("Show", choices=[("", "Opening posts and replies"),
-                                        *((k, v) for k, v in KINDS.items())],
-                       validate_choice=False)
+    kind = SelectField("Show", validate_choice=False)
     author = StringField("Written by", validators=[Optional(), Length(max=80)])
     date_from = DateField("From", validators=[Optional()],
                           render_kw={"type": "date"})
     date_to = DateField("To", validators=[Optional()], render_kw={"type": "date"})
-    sort = SelectField("Sort by", choices=[("relevance", "Best match"), ("newest", "Newest first")],
-                       validate_choice=False)
+    sort = SelectField("Sort by", validate_choice=False)
 
     def set_choices(self, boards: Iterable[Board], alliances: Iterable[Alliance],
                     professions: Iterable[Profession]) -> None:
         self.board.choices = [("", "All boards")] + [(b.slug, b.name) for b in boards]
         self.alliance.choices = [("", "All alliances")] + [(a.slug, a.name) for a in alliances]
         self.profession.choices = [("", "All professions")] + [(p.slug, p.name) for p in professions]
+        self.kind.choices = [("", "Opening posts and replies"), *KINDS.items()]
+        self.sort.choices = [("relevance", "Best match"), ("newest", "Newest first")]

@@ -1,0 +1,144 @@
+"""The /search page over HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests import factories as f
+
+
+def page(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def member(db, client):
+    user = f.member(display_name="Asha Nurse")
+    f.sign_in(client, user)
+    return user
+
+
+def test_every_page_has_the_search_box_in_its_header(client):
+    html = page(client.get("/"))
+    assert 'action="/search"' in html and 'name="q"' in html
+
+
+def test_the_empty_page_shows_the_form_and_how_to_search(client, index):
+    html = page(client.get("/search"))
+    assert 'id="search-form"' in html and 'id="search-syntax"' in html
+    assert 'id="results-title"' not in html
+    assert html.count("<h1") == 1
+
+
+def test_results_are_grouped_highlighted_and_counted(client, member, sync):
+    thread = f.thread(member, title="Lymphoedema clinic", body="A clinic in primary care.")
+    f.reply(member, thread, body="Our clinic runs weekly.")
+    sync()
+    html = page(client.get("/search?q=clinic"))
+    assert "2 posts in 1 discussion" in html
+    assert html.count(f'id="result-thread-{thread.id}"') == 1
+    assert "<mark>clinic</mark>" in html
+    assert 'Lymphoedema <mark>clinic</mark>' in html
+
+
+def test_hostile_text_in_the_query_and_in_posts_is_escaped(client, member, sync):
+    f.thread(member, title="<img src=x onerror=alert(1)> fatigue",
+             body="`<script>alert(1)</script>` fatigue")
+    sync()
+    html = page(client.get('/search?q=<script>alert(2)</script> fatigue'))
+    assert "<script>alert" not in html and "<img src=x" not in html
+    html = page(client.get("/search?q=fatigue"))
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;/script&gt;" in html and "&lt;img src=x" in html
+
+
+def test_filters_are_query_string_arguments_so_searches_can_be_bookmarked(client, member, sync):
+    f.thread(member, board=f.board("shadowing"), title="Shadowing", body="Radiotherapy visit.")
+    f.thread(member, board=f.board("clinical-leadership"), title="Leading", body="Radiotherapy plans.")
+    sync()
+    html = page(client.get("/search?q=radiotherapy&board=shadowing&sort=newest"))
+    assert "1 post in 1 discussion" in html
+    assert re.search(r'<option[^>]*selected[^>]*value="shadowing"|<option[^>]*value="shadowing"[^>]*selected',
+                     html)
+    html = page(client.get("/search?board=shadowing"))
+    assert "1 post in 1 discussion" in html
+
+
+def test_a_syntax_error_says_what_happened_and_still_searches(client, member, sync):
+    f.thread(member, title="Delirium", body="Delirium screening tools.")
+    sync()
+    html = page(client.get('/search?q="delirium screening'))
+    assert 'id="search-notice"' in html and "quotation mark is not closed" in html
+    assert "1 post in 1 discussion" in html
+
+
+def test_did_you_mean_links_to_the_corrected_search(client, member, sync):
+    f.thread(member, title="Dietitian", body="Nutrition advice.")
+    sync()
+    html = page(client.get("/search?q=nutrtion&sort=newest"))
+    link = re.search(r'id="did-you-mean".*?href="([^"]+)"', html, re.S).group(1)
+    assert "q=nutrition" in link and "sort=newest" in link
+
+
+def test_an_empty_result_with_filters_suggests_removing_them(client, member, sync):
+    f.thread(member, board=f.board("shadowing"), title="Shadowing", body="Podiatry visit.")
+    sync()
+    html = page(client.get("/search?q=podiatry&board=clinical-leadership"))
+    assert 'id="no-results"' in html and 'id="remove-filters"' in html
+    assert 'href="/search?q=podiatry"' in html
+
+
+def test_visitors_are_told_to_sign_in_for_members_only_boards(client, db, index, sync):
+    author = f.member()
+    f.thread(author, board=f.board("clinical-leadership"), title="Private", body="Haematology.")
+    sync()
+    html = page(client.get("/search?q=haematology"))
+    assert "0 posts in 0 discussions" in html and "Sign in</a> to search the members-only" in html
+    assert "Private" not in html
+
+
+def test_pagination_links_keep_the_query_and_filters(client, member, sync):
+    for n in range(23):
+        f.thread(member, title=f"Paramedic question {n}", body="Paramedic referrals.")
+    sync()
+    html = page(client.get("/search?q=paramedic&sort=newest"))
+    assert "23 posts in 23 discussions" in html and "Page 1 of 2" in html
+    assert 'href="/search?q=paramedic&amp;sort=newest&amp;page=2"' in html
+    html = page(client.get("/search?q=paramedic&sort=newest&page=2"))
+    assert html.count('class="search-result"') == 3
+
+
+@pytest.mark.parametrize("query", [
+    "q=%00%00", "q=" + "x" * 5000, "page=abc", "page=-1", "page=99999999999",
+    "date_from=not-a-date", "date_from=2026-02-30", "board=no-such-board", "alliance=%00",
+    "kind=everything", "sort=sideways", "q=AND+OR+NOT", "q=((((((((((((((((x", "author=%00",
+    "q=title:", "q=%E2%80%9Cunclosed", "q=%ED%A0%80", "q=%FF%FE",
+])
+def test_bad_input_never_errors(client, member, sync, query):
+    f.thread(member, title="Anything", body="Something to find.")
+    sync()
+    page(client.get(f"/search?{query}"))
+
+
+def test_unknown_filter_values_are_reported_beside_the_field(client, member, index):
+    html = page(client.get("/search?q=x&board=no-such-board&date_from=2026-13-01"))
+    assert "Choose a board from the list" in html and "Enter a real date" in html
+
+
+def test_the_page_issues_the_same_number_of_queries_for_1_and_for_20_results(
+        client, member, sync, count_queries):
+    f.thread(member, title="Podiatrist", body="Podiatry for diabetic feet.")
+    sync()
+    with count_queries() as one:
+        page(client.get("/search?q=podiatry"))
+    for n in range(19):
+        thread = f.thread(f.member(), title=f"Podiatry {n}", body="Podiatry clinic.")
+        f.reply(member, thread, body="Podiatry reply.")
+    sync()
+    with count_queries() as many:
+        html = page(client.get("/search?q=podiatry"))
+    assert "39 posts in 20 discussions" in html
+    assert many.count == one.count
