@@ -472,9 +472,10 @@ def _member_page(member: User, *, warn: WarnForm | None = None,
                  lift: OptionalReasonForm | None = None):
     return render_template(
         "moderation/member.html", member=member,
-        warn_form=warn or WarnForm(formdata=None), suspend_form=suspend or SuspendForm(formdata=None),
-        note_form=note or StaffNoteForm(formdata=None),
-        lift_form=lift or OptionalReasonForm(formdata=None),
+        warn_form=warn or WarnForm(formdata=None, prefix="warn"),
+        suspend_form=suspend or SuspendForm(formdata=None, prefix="suspend"),
+        note_form=note or StaffNoteForm(formdata=None, prefix="note"),
+        lift_form=lift or OptionalReasonForm(formdata=None, prefix="lift"),
         notes=queries.staff_notes(member), history=queries.member_history(member),
         reports_against=queries.reports_against(member),
     )
@@ -505,7 +506,7 @@ def member(user_id: int):
 def warn_member(user_id: int):
     _require_moderator()
     member = _member(user_id)
-    return _member_action(member, WarnForm(), "warn",
+    return _member_action(member, WarnForm(prefix="warn"), "warn",
                           lambda f: services.warn_member(current_user, member, reason=f.reason.data),
                           f"{member.display_name} has been warned.")
 
@@ -521,7 +522,7 @@ def suspend_member(user_id: int):
     _require_moderator()
     member = _member(user_id)
     return _member_action(
-        member, SuspendForm(), "suspend",
+        member, SuspendForm(prefix="suspend"), "suspend",
         lambda f: services.suspend_member(current_user, member, until=_end_of_day(f.until.data),
                                           reason=f.reason.data),
         f"{member.display_name} is suspended.",
@@ -534,7 +535,7 @@ def lift_suspension(user_id: int):
     _require_moderator()
     member = _member(user_id)
     return _member_action(
-        member, OptionalReasonForm(), "lift",
+        member, OptionalReasonForm(prefix="lift"), "lift",
         lambda f: services.lift_suspension(current_user, member, reason=f.reason.data),
         f"{member.display_name}'s suspension has been lifted.",
     )
@@ -545,6 +546,6 @@ def lift_suspension(user_id: int):
 def add_note(user_id: int):
     _require_moderator()
     member = _member(user_id)
-    return _member_action(member, StaffNoteForm(), "note",
+    return _member_action(member, StaffNoteForm(prefix="note"), "note",
                           lambda f: services.add_staff_note(current_user, member, body=f.body.data),
                           "Your note has been added.")

@@ -333,7 +333,7 @@ def test_audit_log_has_no_way_to_change_entries(client, db, people, thread):
 def test_staff_notes_on_the_member_page(client, db, people):
     f.sign_in(client, people["moderator"])
     response = client.post(f"/moderation/members/{people['member'].id}/notes",
-                           data={"body": "Called to discuss tone"})
+                           data={"note-body": "Called to discuss tone"})
     assert response.status_code == 303
     assert "Called to discuss tone" in page(client.get(f"/moderation/members/{people['member'].id}"))
     f.sign_in(client, people["member"])
@@ -345,10 +345,12 @@ def test_suspension_end_to_end(client, auth, db, people, thread):
     member, mod = people["member"], people["moderator"]
     f.sign_in(client, mod)
     until = (utcnow() + timedelta(days=10)).date()
-    bad = client.post(f"/moderation/members/{member.id}/suspend", data={"until": "", "reason": ""})
+    bad = client.post(f"/moderation/members/{member.id}/suspend",
+                      data={"suspend-until": "", "suspend-reason": ""})
     assert "Enter the date" in page(bad)
     response = client.post(f"/moderation/members/{member.id}/suspend",
-                           data={"until": until.isoformat(), "reason": "Shared a patient's name"})
+                           data={"suspend-until": until.isoformat(),
+                                 "suspend-reason": "Shared a patient's name"})
     assert response.status_code == 303
     assert "suspend_member" in audit_actions(db)
 
@@ -380,9 +382,9 @@ def test_expired_suspension_is_lifted_on_the_next_request(client, db, people, th
 
 def test_warn_member_from_member_page(client, db, people):
     f.sign_in(client, people["moderator"])
-    empty = client.post(f"/moderation/members/{people['member'].id}/warn", data={"reason": ""})
+    empty = client.post(f"/moderation/members/{people['member'].id}/warn", data={"warn-reason": ""})
     assert "Enter a reason" in page(empty)
-    ok = client.post(f"/moderation/members/{people['member'].id}/warn", data={"reason": "Tone"})
+    ok = client.post(f"/moderation/members/{people['member'].id}/warn", data={"warn-reason": "Tone"})
     assert ok.status_code == 303 and audit_actions(db) == ["warn_member"]
 
 
