@@ -28,8 +28,8 @@ from forum.moderation.guard import check_patient_data
 bp = Blueprint("discussions", __name__)
 
 MAX_PAGE = 100_000
-PENDING_MESSAGE = ("Thank you. New members' first posts are checked by a moderator, "
-                   "so others will see this once it has been approved.")
+PENDING_MESSAGE = ("Thank you. A moderator will check your post before others can see it. "
+                   "You can see it already.")
 
 
 class SignInRequired(Exception):
