@@ -71,7 +71,7 @@ class MoveForm(BaseForm):
                     professions: Iterable[Profession]) -> None:
         from forum.discussions.queries import is_pan_london
 
-        self.board.choices = [(b.id, b.name) for b in boards]
+        self.board.choices = [("", "Choose a board")] + [(b.id, b.name) for b in boards]
         self.alliance.choices = [("", "Pan-London (every alliance)")] + [
             (a.id, a.name) for a in alliances if not is_pan_london(a)
         ]

@@ -452,3 +452,11 @@ def test_member_page_query_count_does_not_grow(client, db, count_queries, people
         f.sign_in(client, _db.session.get(User, mod.id))
         counts.append(counted_get(client, count_queries, f"/moderation/members/{member.id}"))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("board", ["", "999999", "abc"])
+def test_move_to_no_or_unknown_board_is_a_field_error(client, db, people, thread, board):
+    f.sign_in(client, people["moderator"])
+    response = client.post(f"/moderation/threads/{thread.id}/move", data={"board": board})
+    assert response.status_code == 200 and "Choose a board" in page(response)
+    assert audit_actions(db) == []
