@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import exists, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.community.models import Alliance, Board, Profession
@@ -105,6 +105,7 @@ def thread_posts(thread: Thread, viewer: Any) -> list[Post]:
         select(Post)
         .where(Post.thread_id == thread.id, policy.in_thread_clause(viewer))
         .options(
+            defer(Post.body_source),  # the page shows body_html; the source is for editing
             joinedload(Post.author).joinedload(User.profession),
             joinedload(Post.author).joinedload(User.alliance),
         )

@@ -229,6 +229,7 @@ def render_thread(thread: Thread, form: ReplyForm, status: int = 200):
         posts=posts, by_id={p.id: p for p in posts}, flat=flat, form=form,
         refusal=policy.reply_refusal(current_user, thread),
         view_arg="flat" if flat else None, can_reply_here=policy.can_reply(current_user, thread),
+        viewer=current_user._get_current_object() if current_user.is_authenticated else None,
     ), status
 
 
