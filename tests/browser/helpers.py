@@ -221,3 +221,77 @@ def vnu_jar() -> Path | None:
 
 def java() -> str | None:
     return shutil.which("java")
+
+
+# --- keyboard only -------------------------------------------------------------------------
+
+# Is the focused element's focus indicator visible? Our styles show focus as a yellow
+# outline, a box-shadow bar or a yellow background; a visually hidden checkbox shows it on
+# its label's drawn box.
+FOCUS_VISIBLE_JS = """el => {
+  const shows = s => (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+                      && s.outlineColor !== 'rgba(0, 0, 0, 0)' && s.outlineColor !== 'transparent')
+                     || (s.boxShadow && s.boxShadow !== 'none')
+                     || s.backgroundColor === 'rgb(255, 235, 59)';
+  if (shows(getComputedStyle(el))) return true;
+  const label = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+  return !!label && shows(getComputedStyle(label, '::before'));
+}"""
+
+DESCRIBE_JS = """el => el === document.body ? 'body' :
+  `${el.tagName.toLowerCase()}#${el.id} "${(el.innerText || el.value || '').slice(0, 40)}"`"""
+
+
+class Keyboard:
+    """Operates a page with the keyboard alone: Tab to a control, then type, Space, arrows or
+    Enter. Targets are found by their labels and roles, so the labels are checked too. Every
+    element Tab lands on must show a visible focus indicator."""
+
+    def __init__(self, page, max_tabs: int = 200) -> None:
+        self.page = page
+        self.max_tabs = max_tabs
+
+    def focus(self, locator) -> None:
+        locator.wait_for(state="attached")
+        target = locator.element_handle()
+        for _ in range(self.max_tabs):
+            if target.evaluate("el => el === document.activeElement"):
+                return
+            self.page.keyboard.press("Tab")
+            active = self.page.evaluate_handle("document.activeElement")
+            if active.evaluate("el => el !== document.body"):
+                assert active.evaluate(FOCUS_VISIBLE_JS), \
+                    f"focus is not visible on {active.evaluate(DESCRIBE_JS)}"
+        raise AssertionError(f"Tab never reached {target.evaluate(DESCRIBE_JS)}")
+
+    def fill(self, locator, text: str) -> None:
+        self.focus(locator)
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.press("Delete")
+        self.page.keyboard.insert_text(text)
+        assert locator.input_value() == text
+
+    def check(self, locator) -> None:
+        self.focus(locator)
+        if not locator.is_checked():
+            self.page.keyboard.press("Space")
+        assert locator.is_checked()
+
+    def choose(self, locator, label: str) -> None:
+        """Pick an option of a <select> with the arrow keys."""
+        self.focus(locator)
+        labels = locator.evaluate("el => [...el.options].map(o => o.label || o.text)")
+        assert label in labels, f"{label!r} is not among {labels}"
+        want = labels.index(label)
+        for _ in range(len(labels)):
+            now = locator.evaluate("el => el.selectedIndex")
+            if now == want:
+                break
+            self.page.keyboard.press("ArrowDown" if now < want else "ArrowUp")
+        assert locator.evaluate("el => el.selectedIndex") == want
+
+    def press(self, locator) -> None:
+        """Press Enter on a link or submit button and wait for the page it leads to."""
+        self.focus(locator)
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")

@@ -1,0 +1,101 @@
+"""Every page type is valid HTML by the Nu HTML Checker (npm package vnu-jar, run with Java)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .helpers import java as find_java
+from .helpers import new_context, vnu_jar
+from .pages import PAGE_TYPES
+
+# A page the checker must reject, run in the same batch: proves the check can fail.
+BROKEN = "<!doctype html><html lang=en><title>x</title><p><div></span></p>"
+
+
+def validate(files: list[Path]) -> dict[str, list[str]]:
+    """Run vnu once over all files; returns each file's errors."""
+    jar, java = vnu_jar(), find_java()
+    if jar is None or java is None:
+        pytest.skip("the Nu HTML Checker is not installed: run `npm install --prefix "
+                    "../vnu vnu-jar` (or set FORUM_VNU_JAR to vnu.jar) and install a Java runtime")
+    run = subprocess.run([java, "-jar", str(jar), "--format", "json", *map(str, files)],
+                         capture_output=True, text=True, timeout=300, check=False)
+    report = json.loads(run.stderr or run.stdout)
+    errors: dict[str, list[str]] = {f.name: [] for f in files}
+    for message in report["messages"]:
+        if message["type"] == "error" or message.get("subType") == "fatal":
+            name = Path(message.get("url", "?").removeprefix("file:")).name
+            errors.setdefault(name, []).append(
+                f"line {message.get('lastLine')}: {message['message']} "
+                f"[{message.get('extract', '').strip()[:80]}]")
+    return errors
+
+
+def post_states(browser, live_server, sample, signed_in) -> dict[str, str]:
+    """Pages people see after sending a form: errors shown, previews."""
+    pages: dict[str, str] = {}
+    context = new_context(browser, live_server)
+    page = context.new_page()
+    page.goto(live_server.url_for("auth.register"))
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="Create account").click()
+    pages["register-errors"] = nav.value.text()
+    page.goto(live_server.url_for("auth.login"))
+    page.get_by_label("Email address").fill("nobody@nhs.net")
+    page.get_by_label("Password", exact=True).fill("wrong password")
+    with page.expect_navigation() as nav:
+        page.locator("#login-form").get_by_role("button", name="Sign in").click()
+    pages["login-errors"] = nav.value.text()
+    context.close()
+
+    context = new_context(browser, live_server, storage_state=signed_in["author"])
+    page = context.new_page()
+    page.goto(live_server.url_for("discussions.new_thread"))
+    page.get_by_label("Title").fill("A title")
+    page.get_by_label("Your message").fill("Some **bold** text\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="Preview").click()
+    pages["new-thread-preview-and-errors"] = nav.value.text()
+    page.goto(live_server.url_for("discussions.edit_post", post_id=sample.opening_id))
+    page.get_by_label("Your message").fill("Edited _text_ with a [link](https://example.org)")
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="Preview").click()
+    pages["edit-preview"] = nav.value.text()
+    page.goto(live_server.url_for("discussions.show_thread", thread_id=sample.thread_id))
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="Post reply").click()
+    pages["reply-errors"] = nav.value.text()
+    context.close()
+    return pages
+
+
+def test_every_page_type_is_valid_html(browser, live_server, sample, signed_in, tmp_path):
+    sources: dict[str, str] = {}
+    for page_type in PAGE_TYPES:
+        if page_type.endpoint and not live_server.has_endpoint(page_type.endpoint):
+            continue
+        context = new_context(browser, live_server, storage_state=signed_in[page_type.role])
+        response = context.request.get(page_type.url(live_server, sample))
+        assert response.status == page_type.status, page_type.name
+        sources[page_type.name] = response.text()
+        context.close()
+    sources.update(post_states(browser, live_server, sample, signed_in))
+    files = []
+    for name, html in sources.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(path)
+    broken = tmp_path / "deliberately-broken.html"
+    broken.write_text(BROKEN, encoding="utf-8")
+
+    errors = validate([*files, broken])
+
+    assert errors.pop(broken.name), "the checker did not catch a broken page"
+    report = "\n".join(f"{name}: {message}" for name, found in sorted(errors.items())
+                       for message in found)
+    assert report == "", f"HTML errors:\n{report}"
+    print(f"\nvalid HTML: {len(files)} pages checked")
