@@ -68,6 +68,11 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
         "RESET_TOKEN_MAX_AGE": int(env("FORUM_RESET_TOKEN_MINUTES", "60")) * 60,
         "PASSWORD_MIN_LENGTH": 10,
         "PREMODERATE_FIRST_POSTS": int(env("FORUM_PREMODERATE_FIRST_POSTS", "2")),
+        # The trust's hospital-number formats for the patient-data guard, one regular
+        # expression per line; None keeps the built-in ones (MRN, "hospital no" + digits).
+        "PID_HOSPITAL_NUMBER_PATTERNS": [
+            p.strip() for p in env("FORUM_PID_HOSPITAL_PATTERNS", "").splitlines() if p.strip()
+        ] or None,
         "THREADS_PER_PAGE": 25,
         "POSTS_PER_PAGE": 50,
         # Background work (email, search index) in a thread of this process: the demo's way.

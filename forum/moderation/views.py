@@ -43,10 +43,23 @@ MAX_PAGE = 100_000
 
 @bp.record_once
 def _template_globals(state) -> None:
+    _check_hospital_patterns(state.app.config.get("PID_HOSPITAL_NUMBER_PATTERNS"))
     state.app.jinja_env.globals.update(
         moderation=policy, report_reasons=REPORT_REASONS, pid_confirm_field=guard.CONFIRM_FIELD,
         pid_confirm_value=guard.CONFIRM_VALUE,
     )
+
+
+def _check_hospital_patterns(patterns: list[str] | None) -> None:
+    """A mistyped trust pattern stops the app at start, not a member's post later."""
+    import re
+
+    for pattern in patterns or ():
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise RuntimeError(f"PID_HOSPITAL_NUMBER_PATTERNS: {pattern!r} is not a valid "
+                               f"regular expression ({error})") from error
 
 
 @bp.before_app_request

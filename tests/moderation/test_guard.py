@@ -158,3 +158,21 @@ def test_profile_text_is_checked_and_a_confirmation_reaches_the_queue(client, db
     assert entry.target_id == member.id
     f.sign_in(client, people["moderator"])
     assert 'id="profile-checks"' in page(client.get("/moderation/"))
+
+
+def test_hospital_patterns_come_from_the_environment(monkeypatch):
+    from forum.config import load
+
+    monkeypatch.setenv("FORUM_PID_HOSPITAL_PATTERNS", "\\bRAL\\d{7}\\b\n\\bGSTT\\d{6}\\b\n")
+    assert load({"SECRET_KEY": "x"})["PID_HOSPITAL_NUMBER_PATTERNS"] == [
+        r"\bRAL\d{7}\b", r"\bGSTT\d{6}\b"]
+    monkeypatch.delenv("FORUM_PID_HOSPITAL_PATTERNS")
+    assert load({"SECRET_KEY": "x"})["PID_HOSPITAL_NUMBER_PATTERNS"] is None
+
+
+def test_an_invalid_hospital_pattern_stops_the_app_at_start():
+    from forum import create_app
+
+    with pytest.raises(RuntimeError, match="not a valid regular expression"):
+        create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                    "PID_HOSPITAL_NUMBER_PATTERNS": ["(unclosed"]})
