@@ -316,7 +316,8 @@ def edit_post(post_id: int):
             except InvalidInput as error:
                 show_error(form, error)
             else:
-                flash("Your changes have been saved.", "success")
+                flash(PENDING_MESSAGE if post.pending else "Your changes have been saved.",
+                      "success")
                 return redirect(post_url(post), 303)
     return render_template("discussions/edit_post.html", post=post, form=form, preview=preview,
                            pid=pid)
