@@ -735,7 +735,7 @@ def add_staff_note(actor: User, member: User, *, body: str) -> StaffNote:
 
 def change_role(actor: User, member: User, *, role: Role, reason: str = "") -> User:
     """Admins make and unmake moderators."""
-    policy.require(policy.can_delete_permanently(actor), "Only admins can change roles.")
+    policy.require(policy.can_manage_roles(actor), "Only admins can change roles.")
     reason = _reason(reason, required=False)
     if member.id == actor.id:
         raise InvalidInput("You cannot change your own role.")
