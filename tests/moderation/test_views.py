@@ -487,3 +487,11 @@ def test_member_in_slow_mode_is_told_when_they_can_post_again(client, db, people
     assert "once every 10 minutes" in html and "You can post again in about 10 minutes" in html
     response = client.post(f"/threads/{thread.id}/reply", data={"body": "Me again"})
     assert "slow mode" in page(response) and "Me again" in page(response)
+
+
+def test_profile_links_moderators_to_the_member_page(client, db, people):
+    url = f"/members/{people['member'].id}"
+    f.sign_in(client, people["author"])
+    assert 'id="moderate-member"' not in page(client.get(url))
+    f.sign_in(client, people["moderator"])
+    assert f'href="/moderation/members/{people["member"].id}"' in page(client.get(url))
