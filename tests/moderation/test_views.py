@@ -495,3 +495,22 @@ def test_profile_links_moderators_to_the_member_page(client, db, people):
     assert 'id="moderate-member"' not in page(client.get(url))
     f.sign_in(client, people["moderator"])
     assert f'href="/moderation/members/{people["member"].id}"' in page(client.get(url))
+
+
+@pytest.mark.parametrize("viewer", ["moderator", "member"])
+def test_thread_page_with_moderation_tools_has_constant_query_count(client, db, count_queries,
+                                                                     people, thread, viewer):
+    ids = {k: u.id for k, u in people.items()}
+    thread_id = thread.id
+    services.set_slow_mode(people["moderator"], thread, minutes=5)
+    counts = []
+    for n in (1, 29):
+        people = {k: _db.session.get(User, i) for k, i in ids.items()}
+        thread = _db.session.get(Thread, thread_id)
+        for i in range(n):
+            post = f.reply(people["moderator"], thread, body=f"Reply {i}")
+            if i % 3 == 0:
+                services.hide_post(people["moderator"], post, reason="x")
+        f.sign_in(client, people[viewer])
+        counts.append(counted_get(client, count_queries, f"/threads/{thread_id}"))
+    assert counts[0] == counts[1], counts
