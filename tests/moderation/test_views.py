@@ -514,3 +514,28 @@ def test_thread_page_with_moderation_tools_has_constant_query_count(client, db, 
         f.sign_in(client, people[viewer])
         counts.append(counted_get(client, count_queries, f"/threads/{thread_id}"))
     assert counts[0] == counts[1], counts
+
+
+ALL_MODERATOR_POSTS = [
+    "/moderation/threads/{t}/pin", "/moderation/threads/{t}/unpin",
+    "/moderation/threads/{t}/lock", "/moderation/threads/{t}/unlock",
+    "/moderation/threads/{t}/slow-mode", "/moderation/threads/{t}/title",
+    "/moderation/threads/{t}/move", "/moderation/threads/{t}/hide",
+    "/moderation/threads/{t}/unhide", "/moderation/threads/{t}/merge",
+    "/moderation/threads/{t}/split", "/moderation/threads/{t}/delete",
+    "/moderation/posts/{p}/hide", "/moderation/posts/{p}/unhide", "/moderation/posts/{p}/delete",
+    "/moderation/posts/{p}/resolve", "/moderation/posts/{p}/approve",
+    "/moderation/posts/{p}/reject", "/moderation/members/{m}/warn",
+    "/moderation/members/{m}/suspend", "/moderation/members/{m}/lift",
+    "/moderation/members/{m}/notes", "/moderation/members/{m}/role",
+]
+
+
+@pytest.mark.parametrize("url", ALL_MODERATOR_POSTS)
+def test_every_moderator_post_refuses_members_and_visitors(client, db, people, thread, reply, url):
+    url = url.format(t=thread.id, p=reply.id, m=people["author"].id)
+    data = {"reason": "x", "confirm": "y", "outcome": "hide", "minutes": "5", "title": "T"}
+    assert client.post(url, data=data).status_code == 302  # visitors: sign in first
+    f.sign_in(client, people["member"])
+    assert client.post(url, data=data).status_code == 403
+    assert audit_actions(db) == []
