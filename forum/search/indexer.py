@@ -88,6 +88,30 @@ def open_index(root: Path | None = None) -> FileIndex | None:
         return ix
 
 
+_local = threading.local()
+
+
+@contextmanager
+def reading(root: Path | None = None) -> Iterator[Any]:
+    """A searcher on the newest version of the live index.
+
+    Opening a searcher costs a few milliseconds per segment, so each thread keeps one and
+    opens a brand-new one whenever the index has changed (a commit or a rebuild's swap).
+    We never call Whoosh's `refresh()`, which can keep stale segments and deleted documents.
+    """
+    ix = open_index(root)
+    if ix is None:
+        yield None
+        return
+    cached = getattr(_local, "searcher", None)
+    if cached is not None and (cached[0] is not ix or not cached[1].up_to_date()):
+        cached[1].close()
+        cached = None
+    if cached is None:
+        cached = _local.searcher = (ix, ix.searcher())
+    yield cached[1]
+
+
 def _new_generation(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")

@@ -7,6 +7,7 @@ for the plain words instead and say so.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -16,8 +17,8 @@ from typing import Any
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
-from whoosh import highlight
-from whoosh.query import And, AndNot, DateRange, Every, Or, Phrase, Query, Term
+from whoosh import collectors
+from whoosh.query import And, AndNot, DateRange, Every, Or, Phrase, Query, Require, Term
 
 from forum.community.models import Alliance
 from forum.discussions import policy
@@ -25,8 +26,16 @@ from forum.discussions.models import Post, Thread, thread_professions
 from forum.discussions.queries import PAN_LONDON_SLUG
 from forum.extensions import db
 from forum.members.models import User
-from forum.search.analysis import STEM, exact_words, load_synonyms, name_words, stems
-from forum.search.indexer import html_text, indexable_clause, open_index
+from forum.search.analysis import (
+    STOPLIST,
+    exact_words,
+    load_synonyms,
+    name_words,
+    split_words,
+    stem_word,
+    stems,
+)
+from forum.search.indexer import html_text, indexable_clause, reading
 
 MAX_QUERY_CHARS = 300
 MAX_DEPTH = 12
@@ -34,7 +43,7 @@ TITLE_BOOST = 3.0
 EXACT_BOOST = 1.5
 SYNONYM_BOOST = 0.9
 POSTS_PER_GROUP = 3
-OVERFETCH = 40
+OVERFETCH_GROUPS = 10
 RECHECK_ALL = 1000  # up to this many matches, every one is re-checked in SQL: exact counts
 SORTS = ("relevance", "newest")
 
@@ -516,28 +525,54 @@ class SearchResults:
                 last = n
 
 
-class _Formatter(highlight.Formatter):
-    """Every character of the post's text is escaped; only our <mark> is markup."""
+def _mark(text: str, terms: set[str]) -> str:
+    """`text` HTML-escaped, with every word whose stem is a search term in <mark>."""
+    out, last = [], 0
+    for word, start, end in split_words(text):
+        if word in STOPLIST or stem_word(word) not in terms:
+            continue
+        out += [str(escape(text[last:start])), f"<mark>{escape(text[start:end])}</mark>"]
+        last = end
+    out.append(str(escape(text[last:])))
+    return "".join(out)
 
-    between = " … "
 
-    def _text(self, text: str) -> str:
-        return str(escape(text))
+def _prefix_pattern(terms: set[str]) -> re.Pattern | None:
+    """A quick regex for where matches may start: each stem's first letters, at a word start."""
+    prefixes = sorted({t[:max(2, len(t) - 2)] for t in terms if t}, key=len, reverse=True)
+    if not prefixes:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, prefixes)) + ")", re.IGNORECASE)
 
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
 
+def highlight_text(text: str, terms: set[str], *, whole: bool = False, chars: int = 240) -> Markup:
+    """HTML-escaped text with the matching words in <mark>: the whole text, or the passage of
+    about `chars` characters with the most matches (the start of the text if none match).
 
-def highlight_text(text: str, terms: set[str], *, whole: bool = False, chars: int = 260) -> Markup:
-    """HTML-escaped text with the matching words in <mark>; the start of the text if none match."""
-    if terms:
-        fragmenter = (highlight.WholeFragmenter() if whole
-                      else highlight.ContextFragmenter(maxchars=chars, surround=70))
-        out = highlight.highlight(text, terms, STEM, fragmenter, _Formatter(), top=2)
-        if out:
-            return Markup(out)  # noqa: S704 -- built from escaped text by _Formatter
-    short = text if whole or len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + " …"
-    return escape(short)
+    Every character of the post's own text is escaped; only our <mark> is markup. Finding the
+    passage with a regex first keeps this cheap for long posts (a page shows dozens).
+    """
+    if whole or len(text) <= chars:
+        return Markup(_mark(text, terms)) if terms else escape(text)  # noqa: S704
+    start = 0
+    pattern = _prefix_pattern(terms) if terms else None
+    if pattern is not None:
+        positions = [m.start() for m, _ in zip(pattern.finditer(text), range(200), strict=False)]
+        best, best_count = None, 0
+        for i, pos in enumerate(positions):
+            count = sum(1 for p in positions[i:] if p < pos + chars - 40)
+            if count > best_count:
+                best, best_count = pos, count
+        if best is not None:
+            start = max(0, best - 40)
+    end = min(len(text), start + chars)
+    if start > 0:
+        start = text.find(" ", start, start + 30) + 1 or start  # begin on a word boundary
+    if end < len(text):
+        end = text.rfind(" ", end - 30, end) if text.rfind(" ", end - 30, end) > start else end
+    passage = text[start:end]
+    marked = _mark(passage, terms) if terms else str(escape(passage))
+    return Markup(("… " if start > 0 else "") + marked + (" …" if end < len(text) else ""))  # noqa: S704
 
 
 def _fix_query_word(query: str, word: str, better: str) -> str:
@@ -604,59 +639,55 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
                   "which we do not search for. Try more specific words.")
         results.notice = syntax_notice if syntax_notice and not built.plain else common
         return results
-    ix = open_index()
-    if ix is None:
-        results.notice = "Search is being set up. Try again in a minute."
-        return results
     filter_q = _index_filter(filters, viewer)
     newest = filters.sort == "newest" or not text
-    with ix.searcher() as searcher:
+    with reading() as searcher:
+        if searcher is None:
+            results.notice = "Search is being set up. Try again in a minute."
+            return results
         if searcher.doc_count_all() == 0:  # an empty index has no columns to read
             return results
-        limit = page * per_page * POSTS_PER_GROUP + OVERFETCH
-        found = searcher.search(
-            whoosh_query, filter=filter_q, limit=limit, terms=False,
-            sortedby="created" if newest else None, reverse=newest,
-            collapse="group", collapse_limit=POSTS_PER_GROUP,
-        )
-        ranked = [(hit.docnum, hit.score) for hit in found]
-        combined = And([whoosh_query, filter_q]) if filter_q is not None else whoosh_query
-        matched = list(searcher.docs_for_query(combined))
+        # Require: filter without letting the filter's own terms change the scores.
+        collector = _GroupingCollector(per_group=POSTS_PER_GROUP, newest=newest,
+                                       keep_all=RECHECK_ALL)
+        searcher.search_with_collector(
+            Require(whoosh_query, filter_q) if filter_q is not None else whoosh_query, collector)
+        groups = collector.ranked_groups()
+        exact = collector.total <= RECHECK_ALL
         object_ids = searcher.reader().column_reader("object_id")
-        groups_col = searcher.reader().column_reader("group")
-        ranked_ids = [(object_ids[d], score) for d, score in ranked]
-        exact = len(matched) <= RECHECK_ALL
-        if exact:
-            all_ids = [object_ids[d] for d in matched]
-        else:
-            all_groups = {groups_col[d] for d in matched}
+        # Exact: every group. Otherwise this page's groups, and a few more in case the re-check
+        # drops some.
+        window = groups if exact else groups[(page - 1) * per_page: page * per_page + OVERFETCH_GROUPS]
+        ranked_ids = [(object_ids[docnum], None if newest else key)
+                      for _, docs in window for key, docnum in docs]
+        all_ids = [object_ids[d] for d in collector.all_docs] if exact else []
         if text and built.plain:  # cheap unless a word is unknown to the index
             results.suggestion = _suggest(searcher, text, built, filter_q)
 
-    # The index proposes; the database decides. One query for the ranked candidates...
-    candidate_ids = [post_id for post_id, _ in ranked_ids]
-    posts: dict[int, Post] = {}
-    if candidate_ids:
-        stmt = _visible(select(Post), viewer, filters).where(Post.id.in_(candidate_ids)).options(
-            joinedload(Post.thread).joinedload(Thread.board),
-            joinedload(Post.thread).joinedload(Thread.alliance),
-            joinedload(Post.author).joinedload(User.profession),
-        )
-        posts = {p.id: p for p in db.session.scalars(stmt).unique()}
-    # ...and, when the matches are few enough, one more for exact counts.
+    # The index proposes; the database decides, with the rule the pages use.
     if exact:
-        visible_rows = []
+        visible: set[int] = set()
+        thread_of: dict[int, int] = {}
         for start in range(0, len(all_ids), 900):
-            chunk = all_ids[start:start + 900]
-            visible_rows += db.session.execute(
-                _visible(select(Post.id, Post.thread_id), viewer, filters).where(Post.id.in_(chunk))
-            ).all()
-        results.total = len(visible_rows)
-        results.total_groups = len({thread_id for _, thread_id in visible_rows})
-    else:
-        dropped = [pid for pid in candidate_ids if pid not in posts]
-        results.total = max(0, len(matched) - len(dropped))
-        results.total_groups = len(all_groups)
+            rows = db.session.execute(_visible(select(Post.id, Post.thread_id), viewer, filters)
+                                      .where(Post.id.in_(all_ids[start:start + 900]))).all()
+            visible.update(post_id for post_id, _ in rows)
+            thread_of.update(rows)
+        results.total = len(visible)
+        results.total_groups = len(set(thread_of.values()))
+        ranked_ids = [(post_id, score) for post_id, score in ranked_ids if post_id in visible]
+        page_threads: list[int] = []
+        for post_id, _ in ranked_ids:
+            if thread_of[post_id] not in page_threads:
+                page_threads.append(thread_of[post_id])
+        page_threads = page_threads[(page - 1) * per_page: page * per_page]
+        keep = set(page_threads)
+        ranked_ids = [(pid, score) for pid, score in ranked_ids if thread_of[pid] in keep]
+    posts = _load_posts([post_id for post_id, _ in ranked_ids], viewer, filters)
+    if not exact:
+        dropped = [post_id for post_id, _ in ranked_ids if post_id not in posts]
+        results.total = max(0, collector.total - len(dropped))
+        results.total_groups = len(groups)
 
     ordered: dict[int, ResultGroup] = {}
     for rank, (post_id, score) in enumerate(ranked_ids):
@@ -666,17 +697,76 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
         results._rank[post_id] = rank
         group = ordered.get(post.thread_id)
         if group is None:
+            if len(ordered) == per_page:
+                continue
             group = ordered[post.thread_id] = ResultGroup(
                 thread=post.thread, title_html=highlight_text(post.thread.title, built.highlight_terms,
                                                               whole=True), hits=[])
         if len(group.hits) < POSTS_PER_GROUP:
             group.hits.append(Hit(
                 kind="thread" if post.is_opening else "reply", post_id=post.id,
-                thread_id=post.thread_id, score=None if newest else score,
+                thread_id=post.thread_id, score=score,
                 snippet=highlight_text(html_text(post.body_html), built.highlight_terms), post=post,
             ))
-    all_ordered = list(ordered.values())
-    results.groups = all_ordered[(page - 1) * per_page: page * per_page]
-    if not exact:
-        results.total_groups = max(len(all_ordered), results.total_groups)
+    results.groups = list(ordered.values())
     return results
+
+
+def _load_posts(post_ids: list[int], viewer: Any, filters: Filters) -> dict[int, Post]:
+    """The posts to show, with what the page needs, in one query through the visibility rule."""
+    if not post_ids:
+        return {}
+    stmt = _visible(select(Post), viewer, filters).where(Post.id.in_(post_ids)).options(
+        joinedload(Post.thread).joinedload(Thread.board),
+        joinedload(Post.thread).joinedload(Thread.alliance),
+        joinedload(Post.author).joinedload(User.profession),
+    )
+    return {p.id: p for p in db.session.scalars(stmt).unique()}
+
+
+class _GroupingCollector(collectors.Collector):
+    """One pass over every match: counts them, keeps each group's best few documents, and
+    ranks the groups by their best document.
+
+    (Whoosh's own collapse is skipped when a filter is also given, and counting would need a
+    second pass over the matches; this does both jobs in one.)
+    """
+
+    def __init__(self, *, per_group: int, newest: bool, keep_all: int) -> None:
+        self.per_group, self.newest, self.keep_all = per_group, newest, keep_all
+
+    def prepare(self, top_searcher, q, context) -> None:
+        super().prepare(top_searcher, q, context)
+        self.total = 0
+        self.best: dict[str, list[tuple[Any, int]]] = {}
+        self.all_docs: list[int] = []
+
+    def collect_matches(self) -> None:
+        reader = self.subsearcher.reader()
+        group_of = reader.column_reader("group")
+        key_of = reader.column_reader("created") if self.newest else None
+        matcher, offset, best, per_group = self.matcher, self.offset, self.best, self.per_group
+        keep = self.all_docs if self.total <= self.keep_all else None
+        count = 0
+        while matcher.is_active():
+            sub = matcher.id()
+            key = key_of[sub] if key_of is not None else matcher.score()
+            docnum = offset + sub
+            heap = best.get(group := group_of[sub])
+            if heap is None:
+                best[group] = [(key, docnum)]
+            elif len(heap) < per_group:
+                heapq.heappush(heap, (key, docnum))
+            elif key > heap[0][0]:
+                heapq.heapreplace(heap, (key, docnum))
+            if keep is not None:
+                keep.append(docnum)
+            count += 1
+            matcher.next()
+        self.total += count
+
+    def ranked_groups(self) -> list[tuple[str, list[tuple[Any, int]]]]:
+        """Groups best first, each with its documents best first."""
+        ranked = [(group, sorted(heap, reverse=True)) for group, heap in self.best.items()]
+        ranked.sort(key=lambda item: item[1][0], reverse=True)
+        return ranked

@@ -14,7 +14,7 @@ from forum.search.queries import Filters
 from forum.search.schema import KINDS
 
 bp = Blueprint("search", __name__)
-PER_PAGE = 20
+PER_PAGE = 10
 
 
 def _page_arg() -> int:

@@ -206,6 +206,22 @@ def test_pagination_pages_through_discussions_without_repeats(member, sync):
     assert len(seen) == len(set(seen)) == 25
 
 
+def test_a_busy_thread_does_not_crowd_other_discussions_off_a_filtered_page(db, sync):
+    """Whoosh skips its collapse step when a filter is given; our grouping must not."""
+    author = f.member()
+    busy = f.thread(author, board=f.board("introductions"), title="Welcome", body="Hello everyone.")
+    for n in range(12):
+        f.reply(author, busy, body=f"Hello from member {n}.")
+    for n in range(6):
+        f.thread(author, board=f.board("introductions"), title=f"Intro {n}", body="Hello, I am new.")
+    sync()
+    first = search("hello", viewer=None, per_page=5)  # a visitor: filtered to public boards
+    assert len(first.groups) == 5 and first.total == 19 and first.total_groups == 7
+    second = search("hello", viewer=None, per_page=5, page=2)
+    assert len(second.groups) == 2
+    assert not {g.thread.id for g in first.groups} & {g.thread.id for g in second.groups}
+
+
 def test_sort_by_newest(member, sync):
     older = f.thread(member, title="Dementia care", body="Dementia and cancer: an old post.")
     newer = f.thread(member, title="Dementia", body="Dementia again, a newer post.")
@@ -394,7 +410,8 @@ def test_edits_title_changes_moves_and_merges_reach_the_index(people, sync):
 
 
 def test_a_fresh_searcher_each_time_never_returns_stale_or_deleted_documents(people, sync):
-    """Whoosh's refresh() can keep stale segments; each search opens a new searcher."""
+    """Whoosh's refresh() can keep stale segments; we open a new searcher whenever the index
+    changed, and keep using one only while it is up to date."""
     author = people["author"]
     thread = f.thread(author, title="Falls", body="Falls prevention.")
     sync()
