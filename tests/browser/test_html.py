@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from .helpers import java as find_java
-from .helpers import new_context, vnu_jar
+from .helpers import new_context, same_on_every_database, vnu_jar
 from .pages import PAGE_TYPES
+
+pytestmark = same_on_every_database
 
 # A page the checker must reject, run in the same batch: proves the check can fail.
 BROKEN = "<!doctype html><html lang=en><title>x</title><p><div></span></p>"

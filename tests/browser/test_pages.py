@@ -6,31 +6,47 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .helpers import AXE_TAGS, new_context, overflow, screenshot_path, watch
+from .helpers import AXE_TAGS, new_context, overflow, same_on_every_database, screenshot_path, watch
 from .pages import PAGE_TYPES
+
+pytestmark = same_on_every_database
 
 AXE = Axe()
 
 
+@pytest.fixture(scope="module")
+def contexts(browser, live_server, signed_in):
+    """One browser context per viewer, shared by this module's tests (they only read)."""
+    made: dict[str, object] = {}
+
+    def get(role: str):
+        if role not in made:
+            made[role] = new_context(browser, live_server, storage_state=signed_in[role],
+                                     viewport={"width": 1280, "height": 900})
+        return made[role]
+
+    yield get
+    for context in made.values():
+        context.close()
+
+
 @pytest.fixture
-def open_page(browser, live_server, sample, signed_in):
-    """Open a page type as its viewer, in a fresh context; fails on script errors or CSP reports."""
+def open_page(contexts, live_server, sample):
+    """Open a page type as its viewer; fails on script errors or CSP reports."""
     opened = []
 
-    def open_(page_type, **context_args):
+    def open_(page_type):
         path = page_type.url(live_server, sample)
-        context = new_context(browser, live_server, storage_state=signed_in[page_type.role],
-                              **context_args)
-        page = context.new_page()
+        page = contexts(page_type.role).new_page()
         problems = watch(page)
-        opened.append((context, problems))
+        opened.append((page, problems))
         response = page.goto(path)
         assert response is not None and response.status == page_type.status, path
         return page
 
     yield open_
-    for context, problems in opened:
-        context.close()
+    for page, problems in opened:
+        page.close()
         assert problems.errors == []
 
 
@@ -43,7 +59,7 @@ def test_page_has_no_accessibility_violations(open_page, page_type):
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=lambda p: p.name)
 def test_nothing_scrolls_sideways_at_320px(open_page, page_type):
-    page = open_page(page_type, viewport={"width": 1280, "height": 900})
+    page = open_page(page_type)
     page.screenshot(path=screenshot_path(f"{page_type.name}-1280"), full_page=True)
     assert overflow(page) == 0
     page.set_viewport_size({"width": 320, "height": 640})
