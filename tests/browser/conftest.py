@@ -24,6 +24,7 @@ import pytest
 from .helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    FIGURES,
     LiveServer,
     Mailbox,
     RecordServerErrors,
@@ -41,6 +42,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("browser figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 @contextmanager

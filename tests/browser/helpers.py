@@ -33,6 +33,7 @@ same_on_every_database = pytest.mark.skipif(
     bool(os.environ.get("FORUM_TEST_DATABASE_URL")) and not os.environ.get("FORUM_BROWSER_ALL"),
     reason="markup checks do not depend on the database; they run on SQLite "
            "(FORUM_BROWSER_ALL=1 runs them here too)")
+FIGURES: list[str] = []  # figures to report at the end of the run (and in artifacts/)
 PASSWORD = "correct horse battery staple"  # the factories' password for members made in the DB
 TIMEOUT_MS = 15_000
 # axe-core rule tags: WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best practices
@@ -209,6 +210,14 @@ def overflow(page) -> int:
     """How far the page scrolls sideways (0 when it fits)."""
     return page.evaluate(
         "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth")
+
+
+def report_figure(line: str) -> None:
+    """Print a figure in pytest's summary and keep it in artifacts/browser-figures.txt."""
+    FIGURES.append(line)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "browser-figures.txt").open("a", encoding="utf-8") as out:
+        out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
 
 
 def screenshot_path(name: str) -> Path:

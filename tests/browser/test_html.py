@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from .helpers import java as find_java
-from .helpers import new_context, same_on_every_database, vnu_jar
+from .helpers import new_context, report_figure, same_on_every_database, vnu_jar
 from .pages import PAGE_TYPES
 
 pytestmark = same_on_every_database
@@ -100,4 +100,4 @@ def test_every_page_type_is_valid_html(browser, live_server, sample, signed_in, 
     report = "\n".join(f"{name}: {message}" for name, found in sorted(errors.items())
                        for message in found)
     assert report == "", f"HTML errors:\n{report}"
-    print(f"\nvalid HTML: {len(files)} pages checked")
+    report_figure(f"Nu HTML Checker: {len(files)} pages, 0 errors")

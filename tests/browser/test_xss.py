@@ -13,7 +13,15 @@ from urllib.parse import quote_plus
 
 import pytest
 
-from .helpers import SHARED_DATA, make_member, new_context, same_on_every_database, sign_in, unique
+from .helpers import (
+    SHARED_DATA,
+    make_member,
+    new_context,
+    report_figure,
+    same_on_every_database,
+    sign_in,
+    unique,
+)
 
 XSS_DIR = SHARED_DATA / "xss" / "payloadsallthethings"
 PER_POST = 100  # payloads batched into one post (each its own paragraph), to keep CI quick
@@ -249,9 +257,9 @@ def test_no_payload_executes_in_the_browser(browser, live_server, sample):
     finally:
         watcher.close()
 
-    print(f"\nXSS in Chromium: {tally.payloads} payloads tried, {tally.pages} pages opened, "
-          f"{len(tally.executions)} executions, {len(tally.csp)} CSP violations, "
-          f"{len(tally.markup)} live markup found")
+    report_figure(f"XSS in Chromium: {tally.payloads} payloads tried, {tally.pages} pages opened, "
+                  f"{len(tally.executions)} executions, {len(tally.csp)} CSP violations, "
+                  f"{len(tally.markup)} live markup found")
     assert tally.executions == []
     assert tally.csp == []
     assert tally.markup == []
