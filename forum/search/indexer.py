@@ -227,7 +227,7 @@ def post_document(row: Any, professions: Sequence[int] = ()) -> dict[str, Any]:
         "doc_key": f"post:{row.id}",
         "kind": "thread" if row.is_opening else "reply",
         "object_id": row.id,
-        "group": f"t{row.thread_id}",
+        "group": row.thread_id,
         "thread_id": row.thread_id,
         "title": row.title,
         "title_exact": row.title,
@@ -293,7 +293,7 @@ def _apply(ix: FileIndex, changes: Changes) -> tuple[int, int]:
         # (posts moved away by a merge must be re-read too, or they would be lost).
         with ix.searcher() as searcher:
             for thread_id in changes.thread_ids:
-                for docnum in searcher.document_numbers(group=f"t{thread_id}"):
+                for docnum in searcher.document_numbers(group=thread_id):
                     post_ids.add(searcher.stored_fields(docnum)["object_id"])
     with Session(db.engine) as session:  # a fresh snapshot, read after taking the lock
         if changes.thread_ids:

@@ -655,12 +655,16 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
         groups = collector.ranked_groups()
         exact = collector.total <= RECHECK_ALL
         object_ids = searcher.reader().column_reader("object_id")
-        # Exact: every group. Otherwise this page's groups, and a few more in case the re-check
-        # drops some.
-        window = groups if exact else groups[(page - 1) * per_page: page * per_page + OVERFETCH_GROUPS]
+        if exact:  # every match, so a group whose best posts are hidden still shows the rest
+            members: dict[int, list[tuple[Any, int]]] = {}
+            for key, docnum, group in collector.all_docs:
+                members.setdefault(group, []).append((key, docnum))
+            window = [(group, sorted(members[group], reverse=True)) for group, _ in groups]
+        else:  # this page's groups, and a few more in case the re-check drops some
+            window = groups[(page - 1) * per_page: page * per_page + OVERFETCH_GROUPS]
         ranked_ids = [(object_ids[docnum], None if newest else key)
                       for _, docs in window for key, docnum in docs]
-        all_ids = [object_ids[d] for d in collector.all_docs] if exact else []
+        all_ids = [object_ids[d] for _, d, _ in collector.all_docs] if exact else []
         if text and built.plain:  # cheap unless a word is unknown to the index
             results.suggestion = _suggest(searcher, text, built, filter_q)
 
@@ -738,13 +742,14 @@ class _GroupingCollector(collectors.Collector):
     def prepare(self, top_searcher, q, context) -> None:
         super().prepare(top_searcher, q, context)
         self.total = 0
-        self.best: dict[str, list[tuple[Any, int]]] = {}
-        self.all_docs: list[int] = []
+        self.best: dict[int, list[tuple[Any, int]]] = {}
+        self.all_docs: list[tuple[Any, int, int]] = []  # while there are few: every match
 
     def collect_matches(self) -> None:
         reader = self.subsearcher.reader()
-        group_of = reader.column_reader("group")
-        key_of = reader.column_reader("created") if self.newest else None
+        # Raw column values: same order and equality as the field values, without decoding.
+        group_of = reader.column_reader("group", translate=False)
+        key_of = reader.column_reader("created", translate=False) if self.newest else None
         matcher, offset, best, per_group = self.matcher, self.offset, self.best, self.per_group
         keep = self.all_docs if self.total <= self.keep_all else None
         count = 0
@@ -760,12 +765,12 @@ class _GroupingCollector(collectors.Collector):
             elif key > heap[0][0]:
                 heapq.heapreplace(heap, (key, docnum))
             if keep is not None:
-                keep.append(docnum)
+                keep.append((key, docnum, group))
             count += 1
             matcher.next()
         self.total += count
 
-    def ranked_groups(self) -> list[tuple[str, list[tuple[Any, int]]]]:
+    def ranked_groups(self) -> list[tuple[int, list[tuple[Any, int]]]]:
         """Groups best first, each with its documents best first."""
         ranked = [(group, sorted(heap, reverse=True)) for group, heap in self.best.items()]
         ranked.sort(key=lambda item: item[1][0], reverse=True)

@@ -323,6 +323,20 @@ def test_a_post_hidden_but_not_yet_indexed_is_still_not_shown_and_not_counted(pe
     assert results.total == 1 and results.total_groups == 1
 
 
+def test_a_thread_whose_best_matches_are_hidden_still_shows_its_visible_match(people, sync):
+    from forum.extensions import db
+
+    thread = f.thread(people["author"], title="Palliative care", body="Palliative care at home.")
+    best = [f.reply(people["author"], thread, body=f"Palliative, palliative, palliative {n}.")
+            for n in range(3)]
+    sync()
+    db.session.execute(update(Post).where(Post.id.in_([p.id for p in best])).values(hidden_at=utcnow()))
+    db.session.commit()  # the index has not caught up: its three best matches are now hidden
+    results = search("palliative", viewer=people["reader"])
+    assert ids(results) == [opening(thread).id]
+    assert results.total == 1 and results.total_groups == 1
+
+
 def test_deleted_posts_never_appear(people, sync):
     thread = f.thread(people["author"], title="Sleep", body="Insomnia advice.")
     reply = f.reply(people["author"], thread, body="Insomnia: my own experience.")
