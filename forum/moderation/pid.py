@@ -103,7 +103,13 @@ _DOB_AFTER = re.compile(
 )
 
 
+_DOB_ANYWHERE = re.compile(rf"\b{_DOB_WORDS}", re.IGNORECASE)
+
+
 def _dates_of_birth(text: str) -> Iterable[Finding]:
+    # Most text has no birth words at all: one cheap scan saves trying a date everywhere.
+    if not _DOB_ANYWHERE.search(text):
+        return
     for match in _DOB_BEFORE.finditer(text):
         yield Finding(DATE_OF_BIRTH, match.start(), match.end(), match.group())
     for match in _DOB_AFTER.finditer(text):
@@ -142,6 +148,8 @@ def _hospital_numbers(text: str, patterns: Sequence[re.Pattern[str]]) -> Iterabl
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)"
 _SURNAME = r"(?:(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[\-'’][A-Z][a-z]+)?)"
 _NAME_CAPS = r"[A-Z][a-z]+"
+# "Mrs Smith", "Mr J. Smith", "Ms A B Jones": a title, up to two initials, a surname.
+_TITLED = rf"{_TITLE}\.?\s+(?:[A-Z]\.?\s+){{0,2}}{_SURNAME}"
 # Words that start sentences or headings after "patient", not first names.
 _NOT_NAMES = frozenset({
     "The", "This", "That", "These", "Those", "And", "But", "Or", "If", "In", "On", "At", "With",
@@ -157,7 +165,7 @@ _NOT_NAMES = frozenset({
 _PATIENT_WORD = (r"\b(?i:patient|pt|client|service\s+user|resident|lady|gentleman|gent|man|woman"
                  r"|husband|wife|daughter|son|mother|father|mum|dad)")
 _PATIENT_TITLED = re.compile(
-    rf"{_PATIENT_WORD}[,:;(\s]+(?i:(?:called|named|is|was|an?)\s+)?({_TITLE}\.?\s+{_SURNAME})\b"
+    rf"{_PATIENT_WORD}[,:;(\s]+(?i:(?:called|named|is|was|an?)\s+)?({_TITLED})\b"
 )
 _PATIENT_FULL_NAME = re.compile(
     rf"\b(?i:patient|pt|client|service\s+user)[,:;(\s]+(?i:(?:called|named|is|was)\s+)?"
@@ -165,7 +173,12 @@ _PATIENT_FULL_NAME = re.compile(
 )
 # "Mrs Smith ... my patient" and "Mrs Smith, who I visited": a titled name beside a
 # possessive patient word.
-_TITLED_NAME = re.compile(rf"\b{_TITLE}\.?\s+{_SURNAME}\b")
+_TITLED_NAME = re.compile(rf"\b{_TITLED}\b")
+# "the patient's name is Jane Doe", "patient name: Mr Patel".
+_NAME_IS = re.compile(
+    rf"\b(?i:patient|pt|client|service\s+user)(?:['’]s)?\s+(?i:name)\s*(?i:is|was|:|-)?\s*"
+    rf"({_TITLED}|{_NAME_CAPS}\s+{_SURNAME})\b"
+)
 _MY_PATIENT = re.compile(r"\b(?:my|our|this|the)\s+(?:patient|pt|client|service\s+user)s?\b",
                          re.IGNORECASE)
 
@@ -177,6 +190,8 @@ def _patient_names(text: str) -> Iterable[Finding]:
     for match in _PATIENT_FULL_NAME.finditer(text):
         if match.group(2) in _NOT_NAMES or match.group(3) in _NOT_NAMES:
             continue
+        yield Finding(PATIENT_NAME, match.start(), match.end(1), text[match.start():match.end(1)])
+    for match in _NAME_IS.finditer(text):
         yield Finding(PATIENT_NAME, match.start(), match.end(1), text[match.start():match.end(1)])
     for match in _TITLED_NAME.finditer(text):
         window = text[max(0, match.start() - 60):match.end() + 60]

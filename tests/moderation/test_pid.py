@@ -143,6 +143,9 @@ def test_hospital_number_patterns_are_configurable():
     "Mrs Patel, my patient, said she felt better",
     "I visited our patient Miss McDonald at home",
     "the client, Ms Hughes-Jones",
+    "My patient Mr J. Smith is improving",
+    "The patient's name is Jane Doe",
+    "patient name: Mr Patel",
 ])
 def test_named_patients_are_caught(text):
     assert kinds(text) == [PATIENT_NAME]
