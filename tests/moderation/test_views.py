@@ -295,6 +295,12 @@ def test_queue_lists_members_waiting_for_approval(client, db, people):
     html = page(client.get("/moderation/"))
     assert "Pat Partner" in html and "charity.org.uk" in html
     assert 'href="/members/approvals"' in html
+    pat = _db.session.scalar(select(User).where(User.display_name == "Pat Partner"))
+    action = f'action="/members/approvals/{pat.id}/approve"'
+    assert action in html
+    assert client.post(f"/members/approvals/{pat.id}/approve").status_code == 302
+    assert _db.session.get(User, pat.id).status == Status.ACTIVE
+    assert f"waiting-member-{pat.id}" not in page(client.get("/moderation/"))
 
 
 # --- the audit log ------------------------------------------------------------------------
