@@ -77,3 +77,12 @@ def test_form_errors_are_summarised_and_each_links_to_its_field(page, live_serve
         assert page.evaluate(f"""document.getElementById({target!r}).compareDocumentPosition(
             document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING
             || document.activeElement.id === {target!r}""")
+
+
+def test_the_main_navigation_says_where_you_are(page, live_server, sample, js):
+    nav = page.get_by_role("navigation", name="Main")
+    page.goto(live_server.url_for("discussions.list_threads"))
+    assert nav.get_by_role("link", name="Discussions").get_attribute("aria-current") == "page"
+    page.goto(live_server.url_for("discussions.show_board", slug="introductions"))
+    assert nav.get_by_role("link", name="Discussions").get_attribute("aria-current") == "true"
+    assert nav.get_by_role("link", name="Alliances").get_attribute("aria-current") is None
