@@ -154,3 +154,36 @@ def _moderator():
     from forum.members.models import Role
 
     return Role.MODERATOR
+
+
+def test_moderator_suspends_a_member_who_is_told_why_at_sign_in(browser, live_server, js):
+    import datetime as dt
+
+    author = make_member(live_server, display_name=f"Author {unique('')}")
+    member = make_member(live_server, display_name=f"Member {unique('')}")
+    moderator = make_member(live_server, display_name=f"Mod {unique('')}", role=_moderator())
+    thread_id, _ = make_thread(live_server, author, title=f"Members only {unique('')}")
+    until = dt.date.today() + dt.timedelta(days=14)
+
+    context, page, problems = open_as(browser, live_server, js, moderator)
+    page.goto(live_server.url_for("members.profile", user_id=member["id"]))
+    submit(page, page.locator("#moderate-member"))
+    form = page.locator("#suspend-form")
+    form.get_by_label("Suspended until").fill(until.isoformat())
+    form.get_by_label("Reason (they see it)").fill("Posted a patient's details twice")
+    submit(page, form.get_by_role("button", name="Suspend"))
+    assert "is suspended" in page.locator(".flash").inner_text()
+    assert "Posted a patient's details twice" in page.locator("#member-status").inner_text()
+    context.close()
+    assert problems.errors == []
+
+    context, page, problems = open_as(browser, live_server, js, member)
+    notice = page.locator(".flash").inner_text()
+    assert "suspended" in notice and "Posted a patient's details twice" in notice
+    assert f"{until.day} {until:%B %Y}" in notice
+    response = page.goto(live_server.url_for("discussions.show_thread", thread_id=thread_id))
+    assert response is not None and response.status == 403
+    context.close()
+    assert problems.errors == []
+    message = live_server.mailbox.wait_for(member["email"], subject="suspended")
+    assert "Posted a patient's details twice" in message.get_content()
