@@ -311,8 +311,16 @@ def merge_thread(actor: User, source: Thread, target: Thread, *, reason: str = "
         target.reply_count += moved
     source.reply_count = 0
     source.merged_into_id = target.id
+    # Threads merged into `source` earlier now lead straight to `target` (one redirect).
+    db.session.execute(update(Thread).where(Thread.merged_into_id == source.id)
+                       .values(merged_into_id=target.id)
+                       .execution_options(synchronize_session=False))
     if source.last_activity_at and source.last_activity_at > target.last_activity_at:
         target.last_activity_at = source.last_activity_at
+        board = target.board
+        if not target.pending and (board.last_activity_at is None
+                                   or target.last_activity_at >= board.last_activity_at):
+            board.last_activity_at, board.last_thread_id = target.last_activity_at, target.id
     db.session.flush()
     if source.board.last_thread_id == source.id:
         _refresh_board_latest(source.board)

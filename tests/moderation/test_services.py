@@ -510,3 +510,17 @@ def test_only_admins_change_roles(db, people):
     services.change_role(people["admin"], people["member"], role=Role.MODERATOR)
     assert people["member"].role == Role.MODERATOR
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 1
+
+
+def test_merging_a_merged_thread_onwards_keeps_one_redirect(db, people, thread):
+    first = f.thread(people["member"], title="First copy")
+    second = f.thread(people["member"], title="Second copy")
+    services.merge_thread(people["moderator"], first, second)
+    services.merge_thread(people["moderator"], second, thread)
+    assert db.session.get(Thread, first.id).merged_into_id == thread.id
+    assert db.session.get(Thread, second.id).merged_into_id == thread.id
+    assert db.session.scalar(select(func.count()).select_from(Post)
+                             .where(Post.thread_id == thread.id)) == 3
+    services.delete_thread_permanently(people["admin"], db.session.get(Thread, thread.id),
+                                       reason="Spam")
+    assert db.session.scalar(select(func.count()).select_from(Thread)) == 0
