@@ -264,11 +264,28 @@ def sample(live_server) -> Sample:
             reply_ids.append(post.id)
             parent = post
         thread_id = thread.id
+        _moderation_examples(db, moderator["id"], author["id"], reply_ids)
     live_server.wait_for_outbox()
     return Sample(author=author, reader=reader, moderator=moderator, applicant=applicant,
                   board_slug="rehab-and-lymphoedema", alliance_slug="north-central-london",
                   profession_slug="general-practice-nurse", thread_id=thread_id,
                   opening_id=opening_id, reply_ids=reply_ids)
+
+
+def _moderation_examples(db, moderator_id: int, reporter_id: int, reply_ids: list[int]) -> None:
+    """A reported post (so the queue has an entry) and a hidden one, once moderation exists."""
+    try:
+        from forum.moderation import services as moderation
+    except ModuleNotFoundError:
+        return
+    from forum.discussions.models import Post
+    from forum.members.models import User
+
+    moderator, reporter = db.session.get(User, moderator_id), db.session.get(User, reporter_id)
+    moderation.report_post(reporter, db.session.get(Post, reply_ids[2]), reason="unsafe",
+                           detail="This dose looks wrong to me.")
+    moderation.hide_post(moderator, db.session.get(Post, reply_ids[4]),
+                         reason="Shared a phone number by mistake.")
 
 
 @pytest.fixture(scope="session")
