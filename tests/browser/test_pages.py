@@ -12,6 +12,7 @@ from .pages import PAGE_TYPES
 pytestmark = same_on_every_database
 
 AXE = Axe()
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def open_page(contexts, live_server, sample):
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=lambda p: p.name)
 def test_page_has_no_accessibility_violations(open_page, page_type):
     page = open_page(page_type)
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    results = AXE.run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_report()
 
 
@@ -71,3 +72,33 @@ def test_nothing_scrolls_sideways_at_320px(open_page, page_type):
             .slice(0, 8).map(el => el.tagName + '.' + el.className + ' ' +
                              Math.round(el.getBoundingClientRect().right))""")
         pytest.fail(f"the page is {width}px wide at 320px: {culprits}")
+
+
+def test_error_and_preview_states_have_no_accessibility_violations(contexts, live_server):
+    """What people see after sending a form: the error summary, messages beside fields, a preview."""
+    states = []
+    page = contexts("visitor").new_page()
+    page.goto(live_server.url_for("auth.register"))
+    page.get_by_label("Email address").fill("not an address")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create account").click()
+    states.append(("register with errors", AXE.run(page, options=AXE_OPTIONS)))
+    page.close()
+
+    page = contexts("author").new_page()
+    page.goto(live_server.url_for("discussions.new_thread"))
+    page.get_by_label("Your message").fill("A **preview** with a [link](https://example.org)")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview").click()
+    assert page.locator(".error-summary").count() == 1
+    states.append(("new discussion with errors", AXE.run(page, options=AXE_OPTIONS)))
+    page.get_by_label("Title").fill("Previewing a discussion")
+    page.get_by_label("Board").select_option(label="Introductions")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview").click()
+    assert page.locator("#preview").count() == 1
+    states.append(("new discussion preview", AXE.run(page, options=AXE_OPTIONS)))
+    page.close()
+
+    for name, results in states:
+        assert results.violations_count == 0, f"{name}: {results.generate_report()}"
