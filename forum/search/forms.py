@@ -16,12 +16,13 @@ class SearchForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Search for", validators=[Optional(), Length(max=300)])
+    q = SearchField("Search for")  # any length: the service cuts it down and says so
     board = SelectField("Board", validate_choice=False)
     alliance = SelectField("Alliance", validate_choice=False)
     profession = SelectField("Profession", validate_choice=False)
     kind = SelectField("Show", validate_choice=False)
-    author = StringField("Written by", validators=[Optional(), Length(max=80)])
+    author = StringField("Written by", validators=[
+        Optional(), Length(max=80, message="Enter a name of 80 characters or fewer")])
     date_from = DateField("From", validators=[Optional()],
                           render_kw={"type": "date"})
     date_to = DateField("To", validators=[Optional()], render_kw={"type": "date"})

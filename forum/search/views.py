@@ -41,7 +41,7 @@ def _filters(form: SearchForm, boards, alliances, professions) -> tuple[Filters,
         values["kind"] = form.kind.data
     elif form.kind.data:
         form.kind.errors = ["Choose what to show from the list"]
-    author = (form.author.data or "").strip()
+    author = (form.author.data or "").strip() if not form.author.errors else ""
     if author.isdigit():
         values["author_id"] = int(author)
     elif author:
@@ -68,8 +68,7 @@ def search():
     if request.args:
         form.validate()
     filters, chosen = _filters(form, boards, alliances, professions)
-    query = (form.q.data or "") if not form.q.errors else (form.q.data or "")[:300]
-    results = run_search(query, viewer=current_user, filters=filters, page=_page_arg(),
+    results = run_search(form.q.data or "", viewer=current_user, filters=filters, page=_page_arg(),
                          per_page=PER_PAGE)
     return render_template("search/search.html", form=form, results=results, chosen=chosen,
                            kinds=KINDS)

@@ -150,6 +150,14 @@ def test_a_syntax_error_never_fails_and_searches_the_words(member, sync):
     assert [h.post_id for h in results.hits] == [opening(thread).id]
 
 
+def test_a_very_long_search_is_cut_down_and_says_so(member, sync):
+    thread = f.thread(member, title="Stoma care", body="Stoma nurse advice.")
+    sync()
+    results = search("stoma " + "nurse " * 200, viewer=member)
+    assert results.notice and "first 300 characters" in results.notice
+    assert ids(results) == [opening(thread).id]
+
+
 def test_did_you_mean_offers_a_better_spelling(member, sync):
     f.thread(member, title="Lymphoedema clinic", body="Compression garments and skin care.")
     sync()
