@@ -126,6 +126,7 @@ def batches(payloads: list[str]) -> list[list[str]]:
 @dataclass
 class Tally:
     payloads: int = 0
+    by_field: dict[str, int] = field(default_factory=dict)
     pages: int = 0
     executions: list[str] = field(default_factory=list)
     csp: list[str] = field(default_factory=list)
@@ -144,6 +145,10 @@ class Watcher:
         self.page.on("dialog", self._dialog)
         self.page.on("console", self._console)
         self.page.on("framenavigated", self._navigated)
+
+    def tried(self, where: str, n: int = 1) -> None:
+        self.tally.payloads += n
+        self.tally.by_field[where] = self.tally.by_field.get(where, 0) + n
 
     def _report(self, kind: str, detail: str, where: str) -> None:
         (self.tally.csp if kind == "csp" else self.tally.executions).append(f"{kind}({detail}) on {where}")
@@ -208,7 +213,8 @@ def test_no_payload_executes_in_the_browser(browser, live_server, sample):
             watcher.submit(page.locator("#thread-form").get_by_role("button", name="Start discussion"))
             assert re.search(r"/threads/\d+", page.url), page.locator(".error-summary").all_inner_texts()
             thread_paths.append(page.url.removeprefix(live_server.url).split("#")[0])
-            tally.payloads += len(batch) + 1
+            watcher.tried("post body", len(batch))
+            watcher.tried("thread title")
         # The rest of the sampled titles, and the same batch as a reply through the reply form.
         for title in titles[len(thread_paths):]:
             watcher.goto(live_server.url_for("discussions.new_thread"))
@@ -218,12 +224,12 @@ def test_no_payload_executes_in_the_browser(browser, live_server, sample):
             form.get_by_label("Your message").fill("A title test.")
             watcher.submit(form.get_by_role("button", name="Start discussion"))
             assert re.search(r"/threads/\d+", page.url)
-            tally.payloads += 1
+            watcher.tried("thread title")
         reply_batch = titles + names
         watcher.goto(thread_paths[0])
         page.locator("#reply-form").get_by_label("Your reply").fill("\n\n".join(reply_batch))
         watcher.submit(page.locator("#reply-form").get_by_role("button", name="Post reply"))
-        tally.payloads += len(reply_batch)
+        watcher.tried("reply body", len(reply_batch))
 
         # Each discussion in the flat view, its edit page (the source in a textarea) and the
         # lists that show the titles.
@@ -246,24 +252,26 @@ def test_no_payload_executes_in_the_browser(browser, live_server, sample):
             watcher.submit(form.get_by_role("button", name="Save changes"))
             watcher.goto(thread_paths[0])
             watcher.goto(live_server.url_for("discussions.list_threads"))
-            tally.payloads += 2
+            watcher.tried("display name")
+            watcher.tried("organisation")
 
         # Search: payloads as queries, and results whose snippets come from the payload posts.
         if live_server.has_endpoint("search.search"):
             live_server.wait_for_outbox(timeout=60)
             for query in [*names[:8], "alert", "script", "javascript", "onerror", "svg onload"]:
                 watcher.goto(live_server.url_for("search.search") + "?q=" + quote_plus(query))
-                tally.payloads += 1
+                watcher.tried("search query")
     finally:
         watcher.close()
 
-    report_figure(f"XSS in Chromium: {tally.payloads} payloads tried, {tally.pages} pages opened, "
-                  f"{len(tally.executions)} executions, {len(tally.csp)} CSP violations, "
-                  f"{len(tally.markup)} live markup found")
+    fields = ", ".join(f"{n} as {where}" for where, n in tally.by_field.items())
+    report_figure(f"XSS in Chromium: {tally.payloads} payloads tried ({len(payloads)} distinct; "
+                  f"{fields}), {tally.pages} pages opened, {len(tally.executions)} executions, "
+                  f"{len(tally.csp)} CSP violations, {len(tally.markup)} live markup found")
     assert tally.executions == []
     assert tally.csp == []
     assert tally.markup == []
-    assert tally.payloads >= len(payloads)
+    assert tally.by_field["post body"] == len(payloads)
 
 
 def test_the_recorder_catches_a_script_that_runs(browser, live_server):
