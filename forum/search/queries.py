@@ -650,8 +650,13 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
         # Require: filter without letting the filter's own terms change the scores.
         collector = _GroupingCollector(per_group=POSTS_PER_GROUP, newest=newest,
                                        keep_all=RECHECK_ALL)
-        searcher.search_with_collector(
-            Require(whoosh_query, filter_q) if filter_q is not None else whoosh_query, collector)
+        if filter_q is None:
+            run_query = whoosh_query
+        elif not text:  # filters alone: let them drive, rather than walking every document
+            run_query = filter_q
+        else:
+            run_query = Require(whoosh_query, filter_q)
+        searcher.search_with_collector(run_query, collector)
         groups = collector.ranked_groups()
         exact = collector.total <= RECHECK_ALL
         object_ids = searcher.reader().column_reader("object_id")
@@ -684,9 +689,15 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
         for post_id, _ in ranked_ids:
             if thread_of[post_id] not in page_threads:
                 page_threads.append(thread_of[post_id])
-        page_threads = page_threads[(page - 1) * per_page: page * per_page]
-        keep = set(page_threads)
-        ranked_ids = [(pid, score) for pid, score in ranked_ids if thread_of[pid] in keep]
+        keep = set(page_threads[(page - 1) * per_page: page * per_page])
+        shown: dict[int, int] = {}
+        page_ids = []
+        for post_id, score in ranked_ids:  # the page's threads, each with its best few posts
+            thread_id = thread_of[post_id]
+            if thread_id in keep and shown.get(thread_id, 0) < POSTS_PER_GROUP:
+                shown[thread_id] = shown.get(thread_id, 0) + 1
+                page_ids.append((post_id, score))
+        ranked_ids = page_ids
     posts = _load_posts([post_id for post_id, _ in ranked_ids], viewer, filters)
     if not exact:
         dropped = [post_id for post_id, _ in ranked_ids if post_id not in posts]
