@@ -126,3 +126,19 @@ def test_quoted_phrases_search_the_exact_fields_only():
 def test_common_words_alone_build_no_query():
     query, _, notice = build_query("the and of")
     assert query is None and notice is None
+
+
+def test_a_snippet_is_the_passage_around_the_match_escaped_and_marked():
+    from forum.search.queries import highlight_text
+
+    text = "Opening words. " * 40 + "Then <b>lymphoedema</b> & clinics appear here. " + "Closing. " * 40
+    snippet = str(highlight_text(text, set(stems("lymphoedema clinic"))))
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert "&lt;b&gt;<mark>lymphoedema</mark>&lt;/b&gt; &amp; <mark>clinics</mark>" in snippet
+    assert len(snippet) < 400
+
+
+def test_a_snippet_without_a_match_is_the_escaped_start_of_the_text():
+    from forum.search.queries import highlight_text
+
+    assert str(highlight_text("<i>x</i> " * 100, {"absent"})).startswith("&lt;i&gt;x&lt;/i&gt;")
