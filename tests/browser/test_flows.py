@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-from .helpers import Keyboard, new_context, sign_in, unique, watch
+from .helpers import PASSWORD as MEMBER_PASSWORD
+from .helpers import Keyboard, make_member, new_context, sign_in, unique, watch
 
 PASSWORD = "plum tractor origami lantern"
 
@@ -178,3 +179,62 @@ def test_a_member_from_another_domain_waits_for_a_moderator(browser, page, live_
     page.goto(live_server.url_for("auth.login"))
     sign_in_by_keyboard(page, kb, email)
     assert page.get_by_role("button", name="Sign out").is_visible()
+
+
+def test_a_member_resets_a_forgotten_password_from_the_email(page, live_server, js):
+    kb = Keyboard(page)
+    member = make_member(live_server, display_name=f"Forgetful {unique('')}")
+    page.goto(live_server.url_for("auth.login"))
+    kb.press(page.get_by_role("link", name="Forgotten your password?"))
+    kb.fill(page.get_by_label("Email address"), member["email"])
+    kb.press(page.get_by_role("button", name="Send reset link"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+
+    message = live_server.mailbox.wait_for(member["email"], subject="Reset your password")
+    links = [link for link in live_server.mailbox.links(message) if "/reset-password/" in link]
+    assert len(links) == 1
+    page.goto(links[0])
+    new_password = "marble kettle violin harbour"
+    kb.fill(page.get_by_label("Password", exact=True), new_password)
+    kb.fill(page.get_by_label("Confirm password"), new_password)
+    kb.press(page.get_by_role("button", name="Change password"))
+    assert "Your password has been changed" in page.locator(".flash").inner_text()
+
+    sign_in_by_keyboard(page, kb, member["email"], new_password)
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    page.goto(links[0])  # the link works once
+    assert page.get_by_role("heading", level=1).inner_text() != "Choose a new password"
+
+
+def test_a_member_deletes_their_reply_and_it_stays_in_the_tree(page, live_server, sample, js):
+    import factories
+
+    from forum.discussions.models import Thread
+    from forum.members.models import User
+
+    kb = Keyboard(page)
+    member = make_member(live_server, display_name=f"Second thoughts {unique('')}")
+    text = f"I should not have said this {unique('')}"
+    with live_server.db() as db:
+        thread = db.session.get(Thread, sample.thread_id)
+        mine = factories.reply(db.session.get(User, member["id"]), thread, body=text)
+        answer = factories.reply(db.session.get(User, sample.reader["id"]), thread, reply_to=mine,
+                                 body=f"An answer to it {unique('')}")
+        mine_id, answer_id = mine.id, answer.id
+    sign_in_by_keyboard_from_home(page, kb, member["email"])
+    page.goto(live_server.url_for("discussions.show_thread", thread_id=sample.thread_id))
+    kb.press(page.locator(f"#post-{mine_id}").get_by_role("link", name="Delete this post"))
+    assert "delete your post" in page.get_by_role("heading", level=1).inner_text()
+    kb.press(page.get_by_role("button", name="Delete post"))
+    assert "Your post has been deleted" in page.locator(".flash").inner_text()
+    deleted = page.locator(f"#post-{mine_id}")
+    assert "Deleted by its author" in deleted.inner_text()
+    assert text not in page.locator("main").inner_text()
+    # The answer to it is still there, nested under the deleted post.
+    assert page.locator(f"li:has(> #post-{mine_id}) #post-{answer_id}").count() == 1
+
+
+def sign_in_by_keyboard_from_home(page, kb: Keyboard, email: str) -> None:
+    page.goto("/")
+    kb.press(nav(page).get_by_role("link", name="Sign in"))
+    sign_in_by_keyboard(page, kb, email, MEMBER_PASSWORD)
