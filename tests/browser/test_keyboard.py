@@ -86,3 +86,18 @@ def test_the_main_navigation_says_where_you_are(page, live_server, sample, js):
     page.goto(live_server.url_for("discussions.show_board", slug="introductions"))
     assert nav.get_by_role("link", name="Discussions").get_attribute("aria-current") == "true"
     assert nav.get_by_role("link", name="Alliances").get_attribute("aria-current") is None
+
+
+def test_the_focus_check_spots_an_invisible_focus(browser, live_server):
+    from .helpers import new_context
+
+    context = new_context(browser, live_server)
+    page = context.new_page()
+    page.set_content("<style>button:focus { outline: none }</style><button>Hidden focus</button>"
+                     "<a href='#'>Default focus ring</a>")
+    page.keyboard.press("Tab")
+    hidden = page.evaluate(f"({FOCUS_VISIBLE_JS})(document.activeElement)")
+    page.keyboard.press("Tab")
+    shown = page.evaluate(f"({FOCUS_VISIBLE_JS})(document.activeElement)")
+    context.close()
+    assert (hidden, shown) == (False, True)

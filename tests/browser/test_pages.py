@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .helpers import AXE_TAGS, new_context, overflow, same_on_every_database, screenshot_path, watch
+from .helpers import (
+    AXE_TAGS,
+    FOCUS_VISIBLE_JS,
+    new_context,
+    overflow,
+    same_on_every_database,
+    screenshot_path,
+    watch,
+)
 from .pages import PAGE_TYPES
 
 pytestmark = same_on_every_database
@@ -102,3 +110,30 @@ def test_error_and_preview_states_have_no_accessibility_violations(contexts, liv
 
     for name, results in states:
         assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+
+
+FOCUS_TOUR = ["home", "thread-moderator", "new-thread", "discussions", "search", "account",
+              "moderation-queue", "approvals", "register", "error-404"]
+
+
+@pytest.mark.parametrize("name", FOCUS_TOUR)
+def test_every_tab_stop_shows_where_focus_is(open_page, name):
+    """Tab through the whole page: each control shows a visible focus indicator."""
+    from .pages import BY_NAME
+
+    page = open_page(BY_NAME[name])
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    seen, stops = set(), 0
+    for _ in range(250):
+        page.keyboard.press("Tab")
+        info = page.evaluate(f"""() => {{
+            const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            return {{key: el.outerHTML.slice(0, 120), visible: ({FOCUS_VISIBLE_JS})(el)}};
+        }}""")
+        if info is None or info["key"] in seen:
+            break  # back at the start
+        seen.add(info["key"])
+        stops += 1
+        assert info["visible"], f"focus is not visible on {info['key']}"
+    assert stops >= 3
