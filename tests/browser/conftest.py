@@ -37,10 +37,11 @@ from .helpers import (
 HERE = Path(__file__).parent
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects, so `-m browser` / `-m "not browser"` work
 def pytest_collection_modifyitems(config, items):
     """Everything in this folder is a browser test."""
     for item in items:
-        if HERE in Path(str(item.fspath)).parents:
+        if HERE in item.path.parents:
             item.add_marker(pytest.mark.browser)
 
 
