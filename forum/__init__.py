@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["INPROCESS_WORKER"]:
         from forum import worker
 
-        worker.start(app)
+        app.extensions["outbox_worker_stop"] = worker.start(app)
     return app
 
 
