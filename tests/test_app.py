@@ -30,3 +30,17 @@ def test_unsafe_next_is_ignored(target):
 
 def test_relative_next_is_kept():
     assert safe_next("/threads/4?view=flat", "/") == "/threads/4?view=flat"
+
+
+@pytest.mark.parametrize("path", [
+    "/members/{n}", "/threads/{n}", "/posts/{n}/history", "/moderation/members/{n}",
+    "/members/approvals/{n}/approve",
+])
+def test_an_id_too_large_for_the_database_is_not_found(client, path):
+    from tests.factories import moderator, sign_in
+
+    sign_in(client, moderator())
+    for n in (2**31, 2**70):
+        method = client.post if path.endswith("approve") else client.get
+        response = method(path.format(n=n))
+        assert response.status_code == 404, (path, n)
