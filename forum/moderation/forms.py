@@ -22,6 +22,7 @@ from forum.forms import BaseForm
 from forum.moderation.models import REPORT_REASONS
 from forum.moderation.policy import SLOW_MODE_MAX_MINUTES
 from forum.moderation.services import REASON_MAX
+from forum.urls import MAX_ID
 
 
 def _reason(required: bool, label: str = "Reason") -> TextAreaField:
@@ -151,4 +152,6 @@ class AuditFilterForm(BaseForm):
     target_type = SelectField("On", validate_choice=False, validators=[Optional()],
                               choices={"": "Anything", "thread": "Discussions",
                                        "post": "Posts", "user": "Members"})
-    target_id = IntegerField("Number", validators=[Optional()])
+    target_id = IntegerField("Number", validators=[
+        Optional(), NumberRange(min=1, max=MAX_ID, message="Enter the number of a discussion, "
+                                                          "post or member")])

@@ -174,7 +174,9 @@ def audit_log():
     form = AuditFilterForm(request.args)
     form.action.choices = [("", "Any action")] + [(a, a.replace("_", " ")) for a in queries.audit_actions()]
     form.actor.choices = [("", "Anyone")] + [(str(u.id), u.display_name) for u in queries.audit_actors()]
-    actor_id = int(form.actor.data) if (form.actor.data or "").isdigit() else None
+    # Only an actor offered in the list: a huge or odd number must not reach the database.
+    listed = {value for value, _ in form.actor.choices if value}
+    actor_id = int(form.actor.data) if form.actor.data in listed else None
     target_id = form.target_id.data if form.validate() else None
     target_type = form.target_type.data if form.target_type.data in ("thread", "post", "user") else None
     pagination = queries.audit_page(action=form.action.data or None, actor_id=actor_id,

@@ -326,6 +326,18 @@ def test_audit_log_filters_and_pages(client, app, db, people, thread, reply):
     assert "Page 3 of 3" in page(client.get("/moderation/audit?page=3"))
 
 
+@pytest.mark.parametrize("query", [
+    "actor=99999999999999999999", "actor=%C2%B2", "target_id=99999999999999999999",
+    "target_type=post&target_id=2147483648",
+])
+def test_audit_log_filter_with_an_impossible_number_is_not_an_error(client, db, people, thread,
+                                                                     query):
+    services.pin_thread(people["moderator"], thread)
+    f.sign_in(client, people["moderator"])
+    response = client.get(f"/moderation/audit?{query}")
+    assert response.status_code == 200
+
+
 def test_audit_log_has_no_way_to_change_entries(client, db, people, thread):
     services.pin_thread(people["moderator"], thread)
     entry_id = _db.session.scalar(select(AuditEntry.id))
