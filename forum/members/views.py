@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from forum.discussions.policy import is_member
 from forum.errors import InvalidInput, NotFound, PermissionDenied
 from forum.members import queries, services
 from forum.members.forms import AccountForm, ChangePasswordForm, RejectForm
@@ -32,6 +33,9 @@ def _recent_posts(member, viewer) -> list:
 @login_required
 def profile(user_id: int):
     member = queries.profile_for(user_id, current_user)
+    if member.id != current_user.id and not is_member(current_user):
+        # Profiles are members-only: a suspended member reads nothing members-only.
+        raise PermissionDenied("Your account cannot see members' profiles at the moment.")
     return render_template("members/profile.html", member=member,
                            posts=_recent_posts(member, current_user),
                            is_self=member.id == current_user.id)

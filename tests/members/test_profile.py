@@ -55,6 +55,16 @@ def test_profile_is_members_only(client, db):
     assert response.headers["Location"].startswith("/login")
 
 
+def test_suspended_member_cannot_see_other_profiles_but_sees_their_own(client, db):
+    other = factories.member(display_name="Priya Shah", organisation="Guy's and St Thomas'")
+    suspended = factories.member(status=Status.SUSPENDED)
+    factories.sign_in(client, suspended)
+    response = client.get(f"/members/{other.id}")
+    assert response.status_code == 403
+    assert "Priya Shah" not in response.get_data(as_text=True)
+    assert client.get(f"/members/{suspended.id}").status_code == 200
+
+
 def test_unknown_profile_is_404(signed_in):
     assert signed_in.get("/members/999999").status_code == 404
 
