@@ -44,13 +44,16 @@ def _secret_key() -> str:
 def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
     env = os.environ.get
     smtp_host = env("FORUM_SMTP_HOST")
+    base_url = env("FORUM_BASE_URL", "http://127.0.0.1:5000")
+    # Secure cookies whenever the site is served over HTTPS, even if FORUM_HTTPS is forgotten.
+    https = _bool(env("FORUM_HTTPS"), default=base_url.lower().startswith("https://"))
     config: dict[str, Any] = {
         "SECRET_KEY": None,
         "SQLALCHEMY_DATABASE_URI": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SEARCH_DIR": env("FORUM_SEARCH_DIR", str(ROOT / "search_index")),
         "SITE_NAME": env("FORUM_SITE_NAME", "Cancer CoP"),
-        "BASE_URL": env("FORUM_BASE_URL", "http://127.0.0.1:5000"),
+        "BASE_URL": base_url,
         # Mail: with no SMTP host, messages are printed to the console (the demo).
         "MAIL_BACKEND": "smtp" if smtp_host else "console",
         "SMTP_HOST": smtp_host or "localhost",
@@ -85,10 +88,10 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime is the limit; no lost long posts
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool(env("FORUM_HTTPS")),
+        "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": _bool(env("FORUM_HTTPS")),
+        "REMEMBER_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "BEHIND_PROXY": _bool(env("FORUM_BEHIND_PROXY")),
         "DEMO": False,

@@ -44,3 +44,21 @@ def test_an_id_too_large_for_the_database_is_not_found(client, path):
         method = client.post if path.endswith("approve") else client.get
         response = method(path.format(n=n))
         assert response.status_code == 404, (path, n)
+
+
+@pytest.mark.parametrize(("env", "secure"), [
+    ({}, False),
+    ({"FORUM_BASE_URL": "https://cancercop.example"}, True),
+    ({"FORUM_BASE_URL": "https://cancercop.example", "FORUM_HTTPS": "0"}, False),
+    ({"FORUM_HTTPS": "1"}, True),
+])
+def test_cookies_are_secure_when_the_site_is_served_over_https(monkeypatch, env, secure):
+    from forum import config
+
+    for name in ("FORUM_BASE_URL", "FORUM_HTTPS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = config.load({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert settings["SESSION_COOKIE_SECURE"] is secure
+    assert settings["REMEMBER_COOKIE_SECURE"] is secure
