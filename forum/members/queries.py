@@ -36,13 +36,6 @@ def pending_approvals() -> list[User]:
     return list(db.session.scalars(stmt))
 
 
-def count_pending_approvals() -> int:
-    stmt = select(func.count()).select_from(User).where(
-        User.status == Status.PENDING, User.email_verified_at.is_not(None)
-    )
-    return db.session.scalar(stmt) or 0
-
-
 def profile_for(user_id: int, viewer: User) -> User:
     """A member's profile as `viewer` may see it: moderators also see pending and rejected people."""
     stmt = (

@@ -224,13 +224,6 @@ def _postcodes(text: str) -> Iterable[Finding]:
 
 # --- the detector -------------------------------------------------------------------------
 
-def compile_patterns(patterns: Sequence[str] | None) -> tuple[re.Pattern[str], ...]:
-    """Hospital-number patterns from configuration (None means the defaults)."""
-    if patterns is None:
-        return _DEFAULT_HOSPITAL
-    return _compile_all(patterns)
-
-
 def find_patient_data(text: str,
                       hospital_patterns: Sequence[str | re.Pattern[str]] | None = None
                       ) -> list[Finding]:

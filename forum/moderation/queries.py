@@ -23,10 +23,6 @@ class ReportedPost:
     post: Post
     reports: list[Report] = field(default_factory=list)
 
-    @property
-    def first_reported_at(self):
-        return min(r.created_at for r in self.reports)
-
 
 def _post_in_context():
     """A post with what the queue shows around it: thread, board, author, the post it answers."""
