@@ -7,6 +7,8 @@ import unicodedata
 
 from flask_wtf import FlaskForm
 
+from forum.errors import DomainError
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -23,3 +25,12 @@ class BaseForm(FlaskForm):
             filters = tuple(unbound_field.kwargs.get("filters", ()))
             options["filters"] = (clean_text, *filters)
             return unbound_field.bind(form=form, **options)
+
+
+def show_error(form: FlaskForm, error: DomainError) -> None:
+    """Put a service's message beside its field, or at the top when it has no visible field."""
+    field = form[error.field] if error.field and error.field in form else None
+    if field is None or field.type in ("HiddenField", "CSRFTokenField"):
+        form.form_errors.append(error.message)
+    else:
+        field.errors = [*field.errors, error.message]

@@ -12,6 +12,7 @@ from forum.auth.forms import ConfirmForm, EmailForm, LoginForm, RegisterForm, Re
 from forum.auth.tokens import BadToken
 from forum.errors import InvalidInput
 from forum.extensions import limiter
+from forum.forms import show_error
 from forum.members.models import Status, User
 from forum.members.queries import alliance_choices, profession_choices
 from forum.templating import format_datetime
@@ -25,14 +26,6 @@ def _auth_limit() -> str:
 
 
 rate_limited = limiter.limit(_auth_limit, methods=["POST"])
-
-
-def _show_error(form, error: InvalidInput) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _home() -> str:
@@ -56,7 +49,7 @@ def register():
                 mailing_list_consent=form.mailing_list_consent.data,
             )
         except InvalidInput as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             return render_template("auth/check_email.html", email=form.email.data,
                                    reason="register")
@@ -163,7 +156,7 @@ def reset_password(token: str):
         except BadToken:
             return render_template("auth/link_problem.html", kind="reset"), 400
         except InvalidInput as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("auth.login"))

@@ -20,8 +20,8 @@ from forum.discussions.forms import (
     ThreadForm,
 )
 from forum.discussions.models import Post, Thread
-from forum.errors import DomainError, InvalidInput, NotFound, PermissionDenied
-from forum.forms import BaseForm
+from forum.errors import InvalidInput, NotFound, PermissionDenied
+from forum.forms import BaseForm, show_error
 from forum.markup import render
 from forum.moderation.guard import check_patient_data
 
@@ -115,15 +115,6 @@ def load_post(post_id: int) -> Post:
     if not policy.can_view_post(current_user, post):
         raise NotFound("No such post.")
     return post
-
-
-def show_error(form: BaseForm, error: DomainError) -> None:
-    """Put a service's message beside its field, or at the top when it has no visible field."""
-    field = getattr(form, error.field or "", None)
-    if field is None or field.type == "HiddenField":
-        form.form_errors.append(error.message)
-    else:
-        field.errors = [*field.errors, error.message]
 
 
 def post_url(post: Post) -> str:

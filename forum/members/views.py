@@ -7,20 +7,13 @@ from flask_login import current_user, login_required
 
 from forum.discussions.policy import is_member
 from forum.errors import InvalidInput, NotFound, PermissionDenied
+from forum.forms import show_error
 from forum.members import queries, services
 from forum.members.forms import AccountForm, ChangePasswordForm, RejectForm
 from forum.moderation.guard import check_patient_data
 from forum.moderation.services import profile_text_confirmed
 
 bp = Blueprint("members", __name__)
-
-
-def _show_error(form, error: InvalidInput) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _recent_posts(member, viewer) -> list:
@@ -61,7 +54,7 @@ def edit_account():
                 mailing_list_consent=form.mailing_list_consent.data,
             )
         except InvalidInput as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             if pid.hold:
                 profile_text_confirmed(current_user, summary=pid.summary)
@@ -79,7 +72,7 @@ def change_password():
             services.change_password(current_user, current_password=form.current_password.data,
                                      new_password=form.password.data)
         except InvalidInput as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash("Your password has been changed.", "success")
             return redirect(url_for("members.edit_account"))

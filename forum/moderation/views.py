@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response
 from forum.db import utcnow
 from forum.discussions import policy as discussions_policy
 from forum.discussions.models import Post, Thread
-from forum.errors import DomainError, InvalidInput, NotFound
-from forum.forms import BaseForm
+from forum.errors import InvalidInput, NotFound
+from forum.forms import BaseForm, show_error
 from forum.members.models import Role, Status, User
 from forum.moderation import guard, policy, queries, services
 from forum.moderation.forms import (
@@ -111,14 +111,6 @@ def _post_url(post: Post) -> str:
     return url_for("discussions.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}")
 
 
-def _show_error(form: BaseForm, error: DomainError) -> None:
-    target = getattr(form, error.field or "", None)
-    if target is None or target.type in ("HiddenField", "CSRFTokenField"):
-        form.form_errors.append(error.message)
-    else:
-        target.errors = [*target.errors, error.message]
-
-
 def _form_page(form: BaseForm, apply: Callable[[BaseForm], Any], *, success: str | Callable[[Any], str],
                done: str | Callable[[Any], str], page: dict[str, Any],
                template: str = "moderation/action.html") -> Response | str:
@@ -128,7 +120,7 @@ def _form_page(form: BaseForm, apply: Callable[[BaseForm], Any], *, success: str
         try:
             result = apply(form)
         except InvalidInput as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash(success(result) if callable(success) else success, "success")
             return redirect(done(result) if callable(done) else done, 303)
@@ -504,7 +496,7 @@ def _member_action(member: User, form: BaseForm, key: str, apply: Callable[[Base
         try:
             apply(form)
         except InvalidInput as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash(success, "success")
             return redirect(url_for("moderation.member", user_id=member.id), 303)
