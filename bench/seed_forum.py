@@ -38,12 +38,12 @@ BENCH_PASSWORD = "bench-password-2026"
 BATCH = 5000
 
 
-def load_texts() -> list[tuple[str, str]]:
+def load_texts(max_chars: int) -> list[tuple[str, str]]:
     rows = []
     with MEDQUAD.open(encoding="utf-8") as handle:
         for line in handle:
             item = json.loads(line)
-            rows.append((item["question"][:200], item["answer"][:6000]))
+            rows.append((item["question"][:200], item["answer"][:max_chars]))
     return rows
 
 
@@ -53,11 +53,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--max-chars", type=int, default=6000,
+                        help="cut answers longer than this (MedQuAD's longest run to 29,000)")
     args = parser.parse_args()
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database})
     rng = random.Random(2026)
-    texts = load_texts()
+    texts = load_texts(args.max_chars)
     html_cache: dict[int, str] = {}
 
     with app.app_context():
@@ -82,8 +84,13 @@ def main() -> None:
         db.session.commit()
         user_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
 
+        # Spread posts over the whole corpus (its first entries are the longest cancer pages),
+        # so every thread, the 100-post one included, has the corpus's mix of lengths.
+        order = list(range(len(texts)))
+        rng.shuffle(order)
+
         def body(i: int) -> tuple[str, str]:
-            k = i % len(texts)
+            k = order[i % len(texts)]
             if k not in html_cache:
                 html_cache[k] = render(texts[k][1])
             return texts[k][1], html_cache[k]
