@@ -86,7 +86,20 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"Admin account created for {user.email}. They can sign in now.")
 
 
+content_cli = AppGroup("content", help="Look after what members have written.")
+
+
+@content_cli.command("rerender")
+def content_rerender() -> None:
+    """Rebuild every post's HTML from its Markdown (run after changing forum.markup)."""
+    from forum.discussions.services import rerender_posts
+
+    changed = rerender_posts()
+    click.echo(f"{changed} post versions re-rendered; run `outbox send` to update search.")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(content_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(seed_reference)
     app.cli.add_command(seed_demo_command)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import current_app
+from sqlalchemy import select
 
 from forum import outbox
 from forum.community.models import Alliance, Board, Profession
@@ -189,3 +190,26 @@ def delete_post(actor: User, post: Post) -> Post:
     outbox.enqueue("search", {"kind": "post", "id": post.id})
     db.session.commit()
     return post
+
+
+def rerender_posts(*, batch_size: int = 500) -> int:
+    """Rebuild every post's and revision's HTML from its source, after the allow-list changes.
+
+    Commits per batch (not once) so a large forum is never held in one transaction; posts
+    whose HTML changed are queued for search. Returns how many rows changed.
+    """
+    changed = 0
+    for model in (Post, PostRevision):
+        last_id = 0
+        while rows := list(db.session.scalars(
+                select(model).where(model.id > last_id).order_by(model.id).limit(batch_size))):
+            for row in rows:
+                html = render(row.body_source)
+                if html != row.body_html:
+                    row.body_html = html
+                    changed += 1
+                    if model is Post:
+                        outbox.enqueue("search", {"kind": "post", "id": row.id})
+            last_id = rows[-1].id
+            db.session.commit()  # the session holds rows weakly: each batch is let go
+    return changed
