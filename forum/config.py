@@ -35,9 +35,18 @@ def _secret_key() -> str:
         return key
     INSTANCE.mkdir(exist_ok=True)
     path = INSTANCE / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    # Several gunicorn workers may start at once: write a whole key aside, then link it into
+    # place, which fails if another worker got there first, so every worker reads one key.
+    spare = INSTANCE / f".secret_key.{os.getpid()}"
+    fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(spare, path)
+    except FileExistsError:
+        pass
+    finally:
+        spare.unlink()
     return path.read_text().strip()
 
 

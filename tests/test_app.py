@@ -62,3 +62,19 @@ def test_cookies_are_secure_when_the_site_is_served_over_https(monkeypatch, env,
     settings = config.load({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert settings["SESSION_COOKIE_SECURE"] is secure
     assert settings["REMEMBER_COOKIE_SECURE"] is secure
+
+
+def test_generated_secret_key_is_never_replaced_once_written(tmp_path, monkeypatch):
+    """Workers starting together: whoever writes first wins, and every worker reads that key."""
+    from pathlib import Path
+
+    from forum import config
+
+    monkeypatch.setattr(config, "INSTANCE", tmp_path)
+    monkeypatch.delenv("FORUM_SECRET_KEY", raising=False)
+    first = config._secret_key()
+    assert len(first) > 40 and (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    # Another worker that looked a moment before the file existed must still not replace it.
+    monkeypatch.setattr(Path, "exists", lambda self: False)
+    assert config._secret_key() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
