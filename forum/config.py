@@ -35,6 +35,8 @@ def _secret_key() -> str:
         return key
     INSTANCE.mkdir(exist_ok=True)
     path = INSTANCE / "secret_key"
+    if path.exists():  # the usual case; also works on a read-only instance folder
+        return path.read_text().strip()
     # Several gunicorn workers may start at once: write a whole key aside, then link it into
     # place, which fails if another worker got there first, so every worker reads one key.
     spare = INSTANCE / f".secret_key.{os.getpid()}"
