@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from forum.db import utcnow
 from forum.discussions import policy as discussions_policy
 from forum.discussions.models import Post, Thread
+from forum.discussions.views import page_arg
 from forum.errors import InvalidInput, NotFound
 from forum.forms import BaseForm, show_error
 from forum.members.models import Role, Status, User
@@ -39,7 +40,6 @@ from forum.templating import LONDON
 from forum.urls import safe_next
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
-MAX_PAGE = 100_000
 
 
 @bp.record_once
@@ -138,11 +138,6 @@ def _one_click(apply: Callable[[], Any], *, success: str, done: str) -> Response
     return redirect(_back(done), 303)
 
 
-def _page_arg() -> int:
-    page = request.args.get("page", 1, type=int) or 1
-    return min(max(page, 1), MAX_PAGE)
-
-
 # --- the queue and the audit log ----------------------------------------------------------
 
 @bp.get("/")
@@ -173,7 +168,7 @@ def audit_log():
     target_type = form.target_type.data if form.target_type.data in ("thread", "post", "user") else None
     pagination = queries.audit_page(action=form.action.data or None, actor_id=actor_id,
                                     target_type=target_type, target_id=target_id,
-                                    page=_page_arg())
+                                    page=page_arg())
     entries = list(pagination.items)
     return render_template("moderation/audit.html", form=form, pagination=pagination,
                            entries=entries, targets=queries.audit_targets(entries))
