@@ -163,6 +163,8 @@ def edit_post(actor: User, post: Post, *, body: str, title: str | None = None,
     title_changed = new_title is not None and new_title != thread.title
     if body == post.body_source and not title_changed:
         return post
+    if actor.id != post.author_id:
+        _audit_moderator_edit(actor, post, body=body, title=new_title if title_changed else None)
     post.body_source = body
     post.body_html = render(body)
     post.edited_at = utcnow()
@@ -180,6 +182,16 @@ def edit_post(actor: User, post: Post, *, body: str, title: str | None = None,
         outbox.enqueue("search", {"kind": "post", "id": post.id})
     db.session.commit()
     return post
+
+
+def _audit_moderator_edit(actor: User, post: Post, *, body: str, title: str | None) -> None:
+    """A moderator changing someone else's words is a moderation action: it is audited."""
+    from forum.moderation.services import audit
+
+    if body != post.body_source:
+        audit(actor, "edit_post", "post", post.id, before=post.body_source, after=body)
+    if title is not None:
+        audit(actor, "edit_title", "thread", post.thread_id, before=post.thread.title, after=title)
 
 
 def delete_post(actor: User, post: Post) -> Post:

@@ -392,3 +392,26 @@ def test_a_very_long_chain_of_replies_does_not_exhaust_the_stack(db):
         parent_id = fake.id
     _, roots = queries.build_tree([opening, *fakes])
     assert len(roots[0].children[0].children) == 2998
+
+
+def test_a_moderator_editing_someone_elses_post_is_audited_with_before_and_after(db):
+    from forum.moderation.models import AuditEntry
+
+    author, moderator = f.member(), f.moderator()
+    thread = f.thread(author, title="Fatigue clinic", body="Call 0207 in the mornings")
+    reply = f.reply(author, thread, body="My first words")
+    edit_post(author, reply, body="My own second thoughts")
+    assert db.session.scalars(select(AuditEntry)).all() == []  # authors' edits are not audited
+
+    edit_post(moderator, reply, body="Edited by a moderator")
+    opening = db.session.scalar(select(Post).where(Post.thread_id == thread.id,
+                                                   Post.is_opening.is_(True)))
+    edit_post(moderator, opening, body=opening.body_source, title="Fatigue clinics")
+
+    entries = [(e.action, e.actor_id, e.target_type, e.target_id, e.before, e.after)
+               for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert entries == [
+        ("edit_post", moderator.id, "post", reply.id, "My own second thoughts",
+         "Edited by a moderator"),
+        ("edit_title", moderator.id, "thread", thread.id, "Fatigue clinic", "Fatigue clinics"),
+    ]
