@@ -225,15 +225,6 @@ def test_merged_thread_redirects_to_where_it_went(client, db, member):
     assert response.headers["Location"].endswith(f"/threads/{kept.id}")
 
 
-def test_moderation_hooks_are_left_in_the_templates():
-    from forum.config import ROOT
-
-    post = (ROOT / "templates/discussions/_post.html").read_text()
-    thread = (ROOT / "templates/discussions/thread.html").read_text()
-    assert '{% include "moderation/_post_actions.html" ignore missing %}' in post
-    assert '{% include "moderation/_thread_actions.html" ignore missing %}' in thread
-
-
 # --- who may see what ---------------------------------------------------------------------
 
 def test_visitor_on_a_members_only_board_is_sent_to_sign_in(client, db):
