@@ -37,7 +37,8 @@ def empty_database_url(database_url, tmp_path):
 def test_upgrade_matches_models_and_downgrade_empties(empty_database_url, tmp_path):
     migrated = create_app({"TESTING": True, "SECRET_KEY": "x",
                            "SQLALCHEMY_DATABASE_URI": empty_database_url,
-                           "SEARCH_DIR": str(tmp_path / "index")})
+                           "SEARCH_DIR": str(tmp_path / "index"),
+                           "RATELIMIT_ENABLED": False})  # the limiter is shared by every app
     with migrated.app_context():
         upgrade()
         with db.engine.connect() as conn:

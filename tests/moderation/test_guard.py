@@ -175,4 +175,5 @@ def test_an_invalid_hospital_pattern_stops_the_app_at_start():
 
     with pytest.raises(RuntimeError, match="not a valid regular expression"):
         create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                    "RATELIMIT_ENABLED": False,  # the limiter is shared by every app in the run
                     "PID_HOSPITAL_NUMBER_PATTERNS": ["(unclosed"]})
