@@ -557,6 +557,10 @@ def resolve_reports(actor: User, post: Post, *, outcome: str, note: str = "") ->
     ))
     if not reports:
         raise InvalidInput("There are no open reports on this post.")
+    if outcome == "hide_and_warn" and not policy.can_act_on_member(actor, post.author):
+        # Otherwise the reporters would be told the author was warned when they were not.
+        raise InvalidInput("You cannot warn the author of this post: choose “Hide” instead.",
+                           field="outcome")
     reasons = ", ".join(dict.fromkeys(REPORT_REASONS[r.reason].lower() for r in reports))
     why = note or f"Reported by members: {reasons}."
     if outcome == "dismiss":
@@ -566,7 +570,7 @@ def resolve_reports(actor: User, post: Post, *, outcome: str, note: str = "") ->
         if post.hidden_at is None or post.hidden_by_id is None:
             _hide_post(actor, post, why)
             _tell_post_hidden(post, why)
-        if outcome == "hide_and_warn" and policy.can_act_on_member(actor, post.author):
+        if outcome == "hide_and_warn":
             _warn(actor, post.author, why, post=post)
     elif outcome == "lock":
         if post.hidden_at is not None and post.hidden_by_id is None:

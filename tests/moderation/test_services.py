@@ -368,6 +368,18 @@ def test_hide_and_warn_from_the_queue(db, people, thread):
     assert "warned its author" in notifications(db, people["member"])[0].text
 
 
+def test_hide_and_warn_is_refused_when_the_author_cannot_be_warned(db, people, thread):
+    other_moderator = f.moderator(display_name="Second moderator")
+    post = f.reply(other_moderator, thread)
+    services.report_post(people["member"], post, reason="abusive", detail="Rude")
+    with pytest.raises(InvalidInput, match="cannot warn"):
+        services.resolve_reports(people["moderator"], post, outcome="hide_and_warn")
+    db.session.rollback()
+    assert post.hidden_at is None and post.open_report_count == 1
+    assert audit_rows(db, "resolve_reports") == []
+    assert notifications(db, people["member"]) == []  # not told of a warning that never happened
+
+
 def test_lock_from_the_queue(db, people, thread):
     post = f.reply(people["author"], thread)
     services.report_post(people["member"], post, reason="unsafe")

@@ -557,3 +557,16 @@ def test_every_moderator_post_refuses_members_and_visitors(client, db, people, t
     f.sign_in(client, people["member"])
     assert client.post(url, data=data).status_code == 403
     assert audit_actions(db) == []
+
+
+def test_queue_offers_hide_and_warn_only_when_the_author_can_be_warned(client, db, people,
+                                                                        thread):
+    members_post = f.reply(people["author"], thread)
+    moderators_post = f.reply(f.moderator(display_name="Second moderator"), thread)
+    for post in (members_post, moderators_post):
+        services.report_post(people["member"], post, reason="abusive", detail="Rude")
+    f.sign_in(client, people["moderator"])
+    html = page(client.get("/moderation/"))
+    assert f'id="hide-warn-{members_post.id}"' in html
+    assert f'id="hide-warn-{moderators_post.id}"' not in html
+    assert f'id="hide-{moderators_post.id}"' in html
