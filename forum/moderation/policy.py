@@ -43,13 +43,14 @@ def can_manage_roles(actor: Any) -> bool:
 
 
 def can_report(actor: Any, post: Post) -> bool:
-    """Active members may report a post they can read that is not their own."""
+    """Active members may report a post they can read that is not their own (a hidden post
+    is already out of sight, and the report page would show its text)."""
     user = _user(actor)
     if not user or not discussions.is_member(user) or post.author_id == user.id:
         return False
     if post.deleted_at is not None:
         return False
-    return discussions.can_view_post(user, post)
+    return discussions.can_view_post(user, post) and discussions.can_read_post_body(user, post)
 
 
 def can_act_on_member(actor: Any, member: User) -> bool:

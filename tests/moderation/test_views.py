@@ -570,3 +570,16 @@ def test_queue_offers_hide_and_warn_only_when_the_author_can_be_warned(client, d
     assert f'id="hide-warn-{members_post.id}"' in html
     assert f'id="hide-warn-{moderators_post.id}"' not in html
     assert f'id="hide-{moderators_post.id}"' in html
+
+
+def test_a_hidden_post_cannot_be_reported_nor_its_text_read_through_the_report_page(
+        client, db, people, thread):
+    post = f.reply(people["author"], thread, body="Something a moderator hid")
+    services.hide_post(people["moderator"], post, reason="Off topic")
+    f.sign_in(client, people["member"])
+    response = client.get(f"/moderation/posts/{post.id}/report")
+    assert response.status_code == 403
+    assert "Something a moderator hid" not in page(response)
+    response = client.post(f"/moderation/posts/{post.id}/report", data={"reason": "spam"})
+    assert response.status_code == 403
+    assert f'id="report-{post.id}"' not in page(client.get(f"/threads/{thread.id}"))
