@@ -33,7 +33,14 @@ def _build(payload: dict) -> EmailMessage:
 def deliver(messages: Sequence[OutboxMessage]) -> None:
     """Outbox handler for the "email" topic."""
     config = current_app.config
-    built = [_build(m.payload) for m in messages]
+    built = []
+    for m in messages:
+        try:
+            built.append(_build(m.payload))
+        except (KeyError, TypeError, ValueError):
+            # It can never be sent; failing the batch would hold back (and in the end drop)
+            # every other email in it.
+            log.exception("Email %s cannot be built and is dropped", m.id)
     if config["MAIL_BACKEND"] == "console":
         for message in built:
             print(f"\n--- email to {message['To']} ---\nSubject: {message['Subject']}\n\n"
@@ -45,4 +52,10 @@ def deliver(messages: Sequence[OutboxMessage]) -> None:
         if config["SMTP_USER"]:
             smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
         for message in built:
-            smtp.send_message(message)
+            try:
+                smtp.send_message(message)
+            except smtplib.SMTPRecipientsRefused as error:
+                if any(code < 500 for code, _ in error.recipients.values()):
+                    raise  # a temporary refusal: the batch is tried again later
+                log.warning("Email to %s refused for good and dropped: %s", message["To"],
+                            error.recipients)
