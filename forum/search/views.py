@@ -18,8 +18,8 @@ PER_PAGE = 10
 
 
 def _page_arg() -> int:
-    value = request.args.get("page", "1")
-    return min(int(value), 500) if value.isdigit() and int(value) > 0 else 1
+    page = request.args.get("page", 1, type=int) or 1  # "²" or "x" -> 1, not a 500
+    return min(max(page, 1), 500)
 
 
 def _filters(form: SearchForm, boards, alliances, professions) -> tuple[Filters, dict[str, Any]]:
@@ -42,7 +42,7 @@ def _filters(form: SearchForm, boards, alliances, professions) -> tuple[Filters,
     elif form.kind.data:
         form.kind.errors = ["Choose what to show from the list"]
     author = (form.author.data or "").strip() if not form.author.errors else ""
-    if author.isdigit():
+    if author.isascii() and author.isdigit() and int(author) < 2**31:
         values["author_id"] = int(author)
     elif author:
         values["author_name"] = author

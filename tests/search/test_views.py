@@ -142,3 +142,10 @@ def test_the_page_issues_the_same_number_of_queries_for_1_and_for_10_results(
         html = page(client.get("/search?q=podiatry"))
     assert "19 posts in 10 discussions" in html
     assert many.count == one.count
+
+
+@pytest.mark.parametrize("args", ["page=%C2%B2", "author=%C2%B2", "page=99999999999999999999",
+                                  "author=99999999999999999999999", "page=-3"])
+def test_odd_numbers_in_the_query_string_never_give_a_500(client, args):
+    response = client.get(f"/search?q=lymphoedema&{args}")
+    assert response.status_code == 200
