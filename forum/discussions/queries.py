@@ -171,13 +171,23 @@ def build_tree(posts: Sequence[Post]) -> tuple[Post | None, list[Node]]:
     return opening, roots
 
 
-def revisions(post: Post) -> list[PostRevision]:
-    """Every version of a post, newest first, with who made it."""
-    return list(db.session.scalars(
+def revisions(post: Post, viewer: Any = None) -> list[PostRevision]:
+    """The versions of a post the viewer may read, newest first, with who made them.
+
+    When a moderator edited someone's post (usually to take out what identified a patient),
+    the versions before that edit stay with moderators: other readers start from it.
+    """
+    found = list(db.session.scalars(
         select(PostRevision).where(PostRevision.post_id == post.id)
         .options(joinedload(PostRevision.editor))
         .order_by(PostRevision.number.desc())
     ))
+    if policy.is_moderator(viewer):
+        return found
+    for i, revision in enumerate(found):
+        if revision.editor_id != post.author_id:
+            return found[: i + 1]
+    return found
 
 
 def recent_posts_by_author(author: User, viewer: Any, limit: int = 10) -> list[Post]:

@@ -333,4 +333,4 @@ def post_history(post_id: int):
     if not policy.can_see_history(current_user, post):
         raise PermissionDenied("The history of this post is not available to you.")
     return render_template("discussions/history.html", post=post,
-                           revisions=queries.revisions(post))
+                           revisions=queries.revisions(post, current_user))

@@ -430,6 +430,19 @@ def test_history_lists_every_revision_newest_first(client, db, member):
     assert html.index("Version two") < html.index("Version one")
 
 
+def test_versions_before_a_moderators_edit_stay_with_moderators(client, db, member):
+    from forum.discussions import services
+
+    author, moderator = f.member(), f.moderator()
+    post = f.reply(author, f.thread(member), body="Seen Mrs Example, NHS number 943 476 5919")
+    services.edit_post(moderator, post, body="[Patient details removed by a moderator]")
+    f.sign_in(client, member)
+    html = page(client.get(f"/posts/{post.id}/history"))
+    assert "Patient details removed" in html and "943 476 5919" not in html
+    f.sign_in(client, moderator)
+    assert "943 476 5919" in page(client.get(f"/posts/{post.id}/history"))
+
+
 def test_history_of_a_hidden_post_is_not_shown_to_others(client, db, member):
     post = f.reply(f.member(), f.thread(member))
     post.hidden_at = utcnow()
