@@ -121,7 +121,9 @@ def reply_to_thread(actor: User, thread: Thread, *, body: str,
     if reply_to is not None:
         if reply_to.thread_id != thread.id:
             raise InvalidInput("You can only reply to a post in this discussion.", field="reply_to")
-        if not policy.can_view_post(actor, reply_to) or reply_to.deleted_at is not None:
+        # Deleted and hidden posts take no replies (the author and moderators still read them).
+        if (not policy.can_view_post(actor, reply_to) or reply_to.deleted_at is not None
+                or reply_to.hidden_at is not None):
             raise InvalidInput("That post cannot be replied to.", field="reply_to")
     body = clean_body(body)
     _check_slow_mode(actor, thread)

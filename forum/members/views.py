@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from forum.auth.views import rate_limited
 from forum.discussions.policy import is_member
 from forum.errors import InvalidInput, NotFound, PermissionDenied
 from forum.forms import show_error
@@ -65,6 +66,7 @@ def edit_account():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@rate_limited  # the current password must not be guessable from a signed-in session
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():

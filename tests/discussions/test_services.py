@@ -415,3 +415,12 @@ def test_a_moderator_editing_someone_elses_post_is_audited_with_before_and_after
          "Edited by a moderator"),
         ("edit_title", moderator.id, "thread", thread.id, "Fatigue clinic", "Fatigue clinics"),
     ]
+
+
+def test_a_hidden_post_takes_no_replies(db):
+    author = f.member()
+    post = f.reply(author, f.thread(author), body="A post a moderator hid")
+    post.hidden_at = utcnow()
+    db.session.commit()
+    with pytest.raises(InvalidInput):
+        reply_to_thread(f.member(), post.thread, body="Replying anyway", reply_to=post)
