@@ -64,10 +64,11 @@ def register_blueprints(app: Flask) -> None:
     from forum.community.views import bp as community_bp
     from forum.discussions.views import bp as discussions_bp
     from forum.members.views import bp as members_bp
+    from forum.notify.views import bp as notify_bp
     from forum.urls import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
-    for bp in (community_bp, auth_bp, discussions_bp, members_bp):
+    for bp in (community_bp, auth_bp, discussions_bp, members_bp, notify_bp):
         app.register_blueprint(bp)
     _register_optional_blueprints(app)
 

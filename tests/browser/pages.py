@@ -54,6 +54,7 @@ PAGE_TYPES = [
     PageType("profile", "reader", "members.profile", lambda s: {"user_id": s.author["id"]}),
     PageType("account", "author", "members.edit_account"),
     PageType("change-password", "author", "members.change_password"),
+    PageType("notifications", "author", "notify.notifications"),
     PageType("alliances", "visitor", "community.alliances"),
     PageType("alliance", "reader", "community.show_alliance", lambda s: {"slug": s.alliance_slug}),
     PageType("professions", "visitor", "community.professions"),
