@@ -22,15 +22,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
-def _postgres_database() -> Iterator[str | None]:
+@contextmanager
+def scratch_database(sqlite_path: Path, prefix: str = "forum_test") -> Iterator[str]:
+    """A database of this run's kind: an SQLite file, or a new PostgreSQL database on the
+    server FORUM_TEST_DATABASE_URL names, dropped afterwards."""
     base = os.environ.get("FORUM_TEST_DATABASE_URL")
     if not base:
-        yield None
+        yield f"sqlite:///{sqlite_path}"
         return
-    from forum.config import database_url
+    from forum.config import database_url as normalise
 
-    url = make_url(database_url(base))
-    name = f"forum_test_{uuid.uuid4().hex[:10]}"
+    url = make_url(normalise(base))
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -44,12 +47,8 @@ def _postgres_database() -> Iterator[str | None]:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
-    gen = _postgres_database()
-    url = next(gen)
-    if url is None:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum.db'}"
-    yield url
-    next(gen, None)
+    with scratch_database(tmp_path_factory.mktemp("db") / "forum.db") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

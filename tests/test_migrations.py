@@ -1,34 +1,22 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from forum import create_app
-from forum.config import database_url as normalise
 from forum.extensions import db
+from tests.conftest import scratch_database
 
 
 @pytest.fixture
-def empty_database_url(database_url, tmp_path):
+def empty_database_url(tmp_path):
     """An empty database of the same kind as this test run's."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'migrated.db'}"
-        return
-    url = make_url(normalise(database_url))
-    name = f"{url.database}_mig_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(tmp_path / "migrated.db", prefix="forum_mig") as url:
+        yield url
 
 
 # SQLite cannot reflect the expression index on lower(email); PostgreSQL compares it.

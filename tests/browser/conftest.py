@@ -9,17 +9,16 @@ Each flow runs twice: with JavaScript enabled and disabled.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import scratch_database
 
 from .helpers import (
     CHROMIUM,
@@ -52,30 +51,6 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(line)
 
 
-@contextmanager
-def _database(tmp: Path) -> Iterator[str]:
-    base = os.environ.get("FORUM_TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp / 'browser.db'}"
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from forum.config import database_url
-
-    url = make_url(database_url(base))
-    name = f"forum_browser_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     from aiosmtpd.controller import Controller
@@ -90,7 +65,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     smtp_port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
-    with _database(tmp) as database_url:
+    with scratch_database(tmp / "browser.db", prefix="forum_browser") as database_url:
         app = create_app({
             "SECRET_KEY": "browser-test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
