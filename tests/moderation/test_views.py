@@ -583,3 +583,13 @@ def test_a_hidden_post_cannot_be_reported_nor_its_text_read_through_the_report_p
     response = client.post(f"/moderation/posts/{post.id}/report", data={"reason": "spam"})
     assert response.status_code == 403
     assert f'id="report-{post.id}"' not in page(client.get(f"/threads/{thread.id}"))
+
+
+def test_profiles_to_check_appear_once_in_the_queue_and_not_in_the_page_title(client, db):
+    member, moderator = f.member(display_name="Bio Writer"), f.moderator()
+    services.profile_text_confirmed(member, summary="a possible NHS number")
+    f.sign_in(client, moderator)
+    html = client.get("/moderation/").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.split()[:2] == ["Moderation", "queue"] and "Profiles to check" not in title
+    assert html.count('id="profile-check-list"') == 1 and "Bio Writer" in html
