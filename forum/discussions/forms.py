@@ -56,7 +56,21 @@ def _body_field(label: str) -> TextAreaField:
     ])
 
 
-class ThreadForm(BaseForm):
+class ScopeChoices:
+    """Board, alliance and profession choices, for every form that places a thread."""
+
+    def set_choices(self, boards: Iterable[Board], alliances: Iterable[Alliance],
+                    professions: Iterable[Profession]) -> None:
+        from forum.discussions.queries import is_pan_london
+
+        self.board.choices = [("", "Choose a board")] + [(b.id, b.name) for b in boards]
+        self.alliance.choices = [("", "Pan-London (every alliance)")] + [
+            (a.id, a.name) for a in alliances if not is_pan_london(a)
+        ]
+        self.professions.choices = [(p.id, p.name) for p in professions]
+
+
+class ThreadForm(ScopeChoices, BaseForm):
     title = StringField("Title", validators=[
         DataRequired("Enter a title"),
         Length(max=TITLE_MAX, message=f"Title must be {TITLE_MAX} characters or fewer"),
@@ -71,15 +85,6 @@ class ThreadForm(BaseForm):
                                      validators=[OneOf("Choose professions from the list")])
     body = _body_field("Your message")
 
-    def set_choices(self, boards: Iterable[Board], alliances: Iterable[Alliance],
-                    professions: Iterable[Profession]) -> None:
-        from forum.discussions.queries import is_pan_london
-
-        self.board.choices = [("", "Choose a board")] + [(b.id, b.name) for b in boards]
-        self.alliance.choices = [("", "Pan-London (every alliance)")] + [
-            (a.id, a.name) for a in alliances if not is_pan_london(a)
-        ]
-        self.professions.choices = [(p.id, p.name) for p in professions]
 
 
 class EditPostForm(BaseForm):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,8 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from forum.community.models import Alliance, Board, Profession
-from forum.discussions.forms import MultiCheckboxField, OneOf, as_id
+from forum.discussions.forms import MultiCheckboxField, OneOf, ScopeChoices, as_id
 from forum.discussions.services import TITLE_MAX
 from forum.forms import BaseForm
 from forum.moderation.models import REPORT_REASONS
@@ -58,7 +55,7 @@ class TitleForm(BaseForm):
     reason = _reason(False)
 
 
-class MoveForm(BaseForm):
+class MoveForm(ScopeChoices, BaseForm):
     board = SelectField("Board", coerce=as_id, validate_choice=False,
                         validators=[InputRequired("Choose a board"),
                                     OneOf("Choose a board from the list")])
@@ -68,15 +65,6 @@ class MoveForm(BaseForm):
                                      validators=[OneOf("Choose professions from the list")])
     reason = _reason(False)
 
-    def set_choices(self, boards: Iterable[Board], alliances: Iterable[Alliance],
-                    professions: Iterable[Profession]) -> None:
-        from forum.discussions.queries import is_pan_london
-
-        self.board.choices = [("", "Choose a board")] + [(b.id, b.name) for b in boards]
-        self.alliance.choices = [("", "Pan-London (every alliance)")] + [
-            (a.id, a.name) for a in alliances if not is_pan_london(a)
-        ]
-        self.professions.choices = [(p.id, p.name) for p in professions]
 
 
 class MergeForm(BaseForm):
