@@ -1,8 +1,16 @@
-"""How text becomes index terms: one tokenizer, a stemmed and an exact analyser, synonyms.
+"""How text becomes index terms: one tokenizer, the terms of a text field, synonyms.
 
 Whoosh's stock analysers split "5-FU" into "5" and "fu" and then drop the one-character "5",
 so a search for 5-FU finds every "fu". Ours keeps such compounds whole ("5fu"), keeps
 one-character tokens, and still splits ordinary hyphenated words ("well-being").
+
+A text field holds three kinds of term, so one posting list answers each kind of question:
+
+- the word as written ("clinics"): exact matches, which outrank stem cousins;
+- "~" + its English stem, only where the stem differs ("~clinic"): the stem "clinic" is
+  then the word "clinic" or the term "~clinic", so no word is indexed twice;
+- each pair of neighbouring words, stop words left out ("clinics primary"): quoted phrases
+  are pairs, so the index needs no positions (the slowest part of Whoosh to write and read).
 """
 
 from __future__ import annotations
@@ -10,12 +18,16 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from whoosh.analysis import Analyzer, Token
 from whoosh.analysis.filters import STOP_WORDS
+from whoosh.formats import Frequency
 from whoosh.lang.porter import stem as porter_stem
+from whoosh.system import pack_uint
 
 _WORD = re.compile(r"\w+(?:['’.\-/+]\w+)*")
 _JOINER = re.compile(r"['’.\-/+]")
@@ -47,6 +59,9 @@ def split_words(value: str) -> list[tuple[str, int, int]]:
                 append((sub.group(0).lower(), offset + sub.start(), offset + sub.end()))
     return words
 
+
+STEM_MARK = "~"
+PAIR_JOIN = " "
 
 _local = threading.local()
 
@@ -82,7 +97,7 @@ class ForumAnalyzer(Analyzer):
     """
 
     def __init__(self, mode: str = "stem") -> None:
-        if mode not in ("stem", "exact", "name"):
+        if mode not in ("stem", "exact", "name", "words"):
             raise ValueError(mode)
         self.mode = mode
 
@@ -103,6 +118,9 @@ class ForumAnalyzer(Analyzer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
+        if self.mode == "words":
+            yield from self._index_tokens(t, value, positions)
+            return
         stop = STOPLIST if self.mode != "name" else frozenset()
         stemming = self.mode == "stem"
         pos = start_pos
@@ -121,6 +139,57 @@ class ForumAnalyzer(Analyzer):
             if not stopped:
                 pos += 1
             yield t
+
+    def _index_tokens(self, t, value, positions):
+        for pos, text in enumerate(self.terms(value)):
+            t.text, t.stopped = text, False
+            if positions:
+                t.pos = pos
+            yield t
+
+    def terms(self, value: str) -> list[str]:
+        """Every term this analyser indexes for `value`, repeats included (the fast path)."""
+        words = [w for w, _, _ in _cached_words(value)]
+        if self.mode == "name":
+            return words
+        words = [w for w in words if w not in STOPLIST]
+        if self.mode == "stem":
+            return [stem_word(w) for w in words]
+        if self.mode == "exact":
+            return words
+        terms = list(words)
+        for word in words:
+            stemmed = stem_word(word)
+            if stemmed != word:
+                terms.append(STEM_MARK + stemmed)
+        terms.extend([a + PAIR_JOIN + b for a, b in pairwise(words)])
+        return terms
+
+
+_PACKED = [pack_uint(n) for n in range(256)]
+
+
+class TermCounts(Frequency):
+    """Frequency postings (a count per document, no positions) made straight from our
+    analyser's term list, without Whoosh's per-token objects: indexing spends its time here."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(analyzer, ForumAnalyzer):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for term, count in Counter(analyzer.terms(value)).items():
+            yield term, count, count * boost, self.encode_count(count)
+
+    @staticmethod
+    def encode_count(count: int) -> bytes:
+        """The posting value Whoosh's Frequency format stores: the count, packed."""
+        return _PACKED[count] if count < 256 else pack_uint(count)
+
+
+def words_analyzer() -> ForumAnalyzer:
+    """A text field's terms: words as written, stems where they differ, neighbouring pairs."""
+    return ForumAnalyzer("words")
 
 
 def stemming_analyzer() -> ForumAnalyzer:
@@ -143,16 +212,31 @@ EXACT = exact_analyzer()
 NAME = name_analyzer()
 
 
+def stem_terms(stem: str) -> tuple[str, str]:
+    """The two index terms that together mean "a word with this stem"."""
+    return stem, STEM_MARK + stem
+
+
+def pair_terms(words: list[str]) -> list[str]:
+    """The index terms of a phrase: its neighbouring word pairs."""
+    return [a + PAIR_JOIN + b for a, b in pairwise(words)]
+
+
+def is_word_term(term: str) -> bool:
+    """A word as written (not a stem marker or a pair): what "Did you mean" may offer."""
+    return not term.startswith(STEM_MARK) and PAIR_JOIN not in term
+
+
 def stems(text: str) -> list[str]:
-    return [t.text for t in STEM(text)]
+    return STEM.terms(text)
 
 
 def exact_words(text: str) -> list[str]:
-    return [t.text for t in EXACT(text)]
+    return EXACT.terms(text)
 
 
 def name_words(text: str) -> list[str]:
-    return [t.text for t in NAME(text)]
+    return NAME.terms(text)
 
 
 # --- synonyms -----------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from forum.discussions.queries import PAN_LONDON_SLUG
 from forum.extensions import db
 from forum.members.models import User
 from forum.notify.models import OutboxMessage
-from forum.search.schema import SCHEMA_VERSION, build_schema
+from forum.search.schema import CODEC, SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
 
@@ -221,33 +221,34 @@ def _professions(session: Session, thread_ids: Iterable[int]) -> dict[int, list[
     return found
 
 
+def timestamp(moment: datetime) -> int:
+    """Microseconds since 1970 (naive datetimes are UTC, as every one we store is)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return round(moment.timestamp() * 1_000_000)
+
+
 def post_document(row: Any, professions: Sequence[int] = ()) -> dict[str, Any]:
     body = html_text(row.body_html)
-    created = row.created_at
-    if created.tzinfo is not None:  # Whoosh compares naive datetimes; ours are all UTC
-        created = created.astimezone(UTC).replace(tzinfo=None)
     return {
         "doc_key": f"post:{row.id}",
         "kind": "thread" if row.is_opening else "reply",
         "object_id": row.id,
         "group": row.thread_id,
-        "thread_id": row.thread_id,
+        "group_key": str(row.thread_id),
         "title": row.title,
-        "title_exact": row.title,
         "body": body,
-        "body_exact": body,
         "author": row.display_name,
         "author_id": str(row.author_id),
         "board": str(row.board_id),
         # "0" is pan-London: no single alliance, or the pan-London alliance itself.
         "alliance": "0" if row.alliance_slug in (None, PAN_LONDON_SLUG) else str(row.alliance_id),
         "professions": " ".join(str(p) for p in professions),
-        "created": created,
+        "created": timestamp(row.created_at),
         "audience": "members" if row.members_only else "public",
         # Replies carry their thread's title (so "lymphoedema clinic primary care" finds a
         # reply about primary care in the lymphoedema clinic thread), at half its weight.
         "_title_boost": 1.0 if row.is_opening else 0.5,
-        "_title_exact_boost": 1.0 if row.is_opening else 0.5,
     }
 
 
@@ -295,15 +296,19 @@ def _apply(ix: FileIndex, changes: Changes) -> tuple[int, int]:
         # A thread's posts in the database, and whatever the index still files under it
         # (posts moved away by a merge must be re-read too, or they would be lost).
         with ix.searcher() as searcher:
-            for thread_id in changes.thread_ids:
-                for docnum in searcher.document_numbers(group=thread_id):
-                    post_ids.add(searcher.stored_fields(docnum)["object_id"])
+            for segment, _ in searcher.leaf_searchers():
+                if segment.reader().doc_count_all() == 0:
+                    continue
+                object_ids = segment.reader().column_reader("object_id")
+                for thread_id in changes.thread_ids:
+                    post_ids.update(object_ids[docnum] for docnum in
+                                    segment.document_numbers(group_key=str(thread_id)))
     with Session(db.engine) as session:  # a fresh snapshot, read after taking the lock
         if changes.thread_ids:
             post_ids.update(session.scalars(
                 select(Post.id).where(Post.thread_id.in_(sorted(changes.thread_ids)))))
         docs = _documents_for(session, post_ids)
-    writer = ix.writer(timeout=LOCK_TIMEOUT, delay=0.05, compound=False)
+    writer = ix.writer(timeout=LOCK_TIMEOUT, delay=0.05, compound=False, codec=CODEC)
     try:
         for post_id in sorted(post_ids):
             doc = docs.get(post_id)
@@ -362,39 +367,35 @@ def indexable_count(session: Session | None = None) -> int:
     return (session or db.session).scalar(stmt) or 0
 
 
-def rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 2000,
-            procs: int = 1, limitmb: int = 256,
+def rebuild(*, progress: Callable[[int], None] | None = None, procs: int = 1,
             after_build: Callable[[], None] | None = None) -> RebuildReport:
     """Build a fresh index beside the live one, catch up with changes made meanwhile, swap.
 
     Changes written while the build runs are applied to the old index by the usual writers;
     the swap happens under the indexer lock after replaying every search row that was not
-    yet processed when the build began, so none is lost.
+    yet processed when the build began, so none is lost. With procs > 1 the posts are split
+    by id between that many processes (forum.search.bulk).
     """
+    from forum.search import bulk
+
     root = search_root()
     started, began = time.monotonic(), utcnow()
     with Session(db.engine) as session:
         mark = session.scalar(select(func.max(OutboxMessage.id))) or 0
     path = _new_generation(root)
-    ix = whoosh_index.open_dir(str(path))
-    writer = (ix.writer(procs=procs, limitmb=limitmb, multisegment=True, compound=False)
-              if procs > 1 else ix.writer(limitmb=limitmb, compound=False))
-    count = 0
+    url = db.engine.url
     try:
         with Session(db.engine) as session:
-            stmt = _rows_stmt().order_by(Post.id).execution_options(yield_per=batch)
-            for rows in session.execute(stmt).partitions(batch):
-                professions = _professions(session, {r.thread_id for r in rows})
-                for row in rows:
-                    writer.add_document(**post_document(row, professions.get(row.thread_id, ())))
-                count += len(rows)
-                if progress:
-                    progress(len(rows))
+            ranges = bulk.partition(bulk.indexable_ids(session), procs) if procs > 1 else []
+            if len(ranges) > 1 and not _in_memory(url):
+                count = bulk.build_parallel(url.render_as_string(hide_password=False), path,
+                                            ranges, progress)
+            else:
+                count = bulk.build_here(session, path, progress)
     except BaseException:
-        writer.cancel()
         shutil.rmtree(path, ignore_errors=True)
         raise
-    writer.commit()
+    ix = whoosh_index.open_dir(str(path))
     if after_build:
         after_build()
     with indexer_lock(root):
@@ -412,6 +413,11 @@ def rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 2000,
     return RebuildReport(count, time.monotonic() - started, replayed, path)
 
 
+def _in_memory(url: Any) -> bool:
+    """An SQLite database only this process can see: other processes cannot help index it."""
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
 def _remove_old_generations(root: Path, keep: set[str]) -> None:
     """Keep the live generation and the one before it (searchers may still be reading it)."""
     for child in root.iterdir():
@@ -422,6 +428,21 @@ def _remove_old_generations(root: Path, keep: set[str]) -> None:
 
 
 # --- status -------------------------------------------------------------------------------
+
+def indexed_object_ids(ix: FileIndex | None = None) -> list[int]:
+    """The object id of every live document (deleted ones left out), for checks and tests."""
+    ix = ix or open_index()
+    found: list[int] = []
+    if ix is None:
+        return found
+    with ix.searcher() as searcher:
+        for segment, _ in searcher.leaf_searchers():
+            reader = segment.reader()
+            if reader.doc_count_all() == 0:
+                continue
+            object_ids = reader.column_reader("object_id")
+            found.extend(object_ids[docnum] for docnum in reader.all_doc_ids())
+    return found
 
 def _size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.iterdir() if f.is_file())

@@ -7,7 +7,6 @@ for the plain words instead and say so.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -17,8 +16,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
-from whoosh import collectors
-from whoosh.query import And, AndNot, DateRange, Every, Or, Phrase, Query, Require, Term
+from whoosh.query import And, AndNot, Every, NumericRange, Or, Query, Require, Term
 
 from forum.community.models import Alliance
 from forum.discussions import policy
@@ -26,16 +24,20 @@ from forum.discussions.models import Post, Thread, thread_professions
 from forum.discussions.queries import PAN_LONDON_SLUG
 from forum.extensions import db
 from forum.members.models import User
+from forum.search import engine
 from forum.search.analysis import (
     STOPLIST,
     exact_words,
+    is_word_term,
     load_synonyms,
     name_words,
+    pair_terms,
     split_words,
+    stem_terms,
     stem_word,
     stems,
 )
-from forum.search.indexer import html_text, indexable_clause, reading
+from forum.search.indexer import html_text, indexable_clause, reading, timestamp
 
 MAX_QUERY_CHARS = 300
 MAX_DEPTH = 12
@@ -45,6 +47,7 @@ SYNONYM_BOOST = 0.9
 POSTS_PER_GROUP = 3
 OVERFETCH_GROUPS = 10
 RECHECK_ALL = 1000  # up to this many matches, every one is re-checked in SQL: exact counts
+RECHECK_CHUNK = 1000  # ids per re-check statement (SQLite allows 32,766 parameters)
 SORTS = ("relevance", "newest")
 
 
@@ -225,42 +228,50 @@ class _Built:
     plain: list[str] = field(default_factory=list)  # unquoted, unfielded positive words
 
 
-def _terms_or_phrase(fieldname: str, words: list[str], boost: float) -> Query:
-    if len(words) == 1:
-        return Term(fieldname, words[0], boost=boost)
-    return Phrase(fieldname, words, boost=boost)
+def _all_of(queries: list[Query]) -> Query:
+    return queries[0] if len(queries) == 1 else And(queries)
+
+
+def _words_query(fieldname: str, stemmed: list[str], exact: list[str], weight: float) -> Query:
+    """Words in a text field: each in any form (its stem), and the words as written score
+    EXACT_BOOST more. Several words (a compound like "well-being", or a synonym like "general
+    practice nurse") must all be there, and score more when side by side as written."""
+    any_form = [Or([Term(fieldname, term, boost=weight) for term in stem_terms(stem)])
+                for stem in stemmed]
+    as_written = [Term(fieldname, term, boost=weight * EXACT_BOOST)
+                  for term in (pair_terms(exact) if len(exact) > 1 else exact)]
+    return Or([_all_of(any_form), _all_of(as_written)])
 
 
 def _text_query(text: str, fields: tuple[str, ...], built: _Built, positive: bool,
                 boost: float = 1.0) -> Query | None:
-    """One word (or a hyphenated compound) in the stemmed and the exact fields."""
+    """One word (or a hyphenated compound) in the title and body."""
     stemmed, exact = stems(text), exact_words(text)
     if not stemmed:
         return None
     if positive:
         built.highlight_terms.update(stemmed)
-    parts: list[Query] = []
-    for name in fields:
-        weight = boost * (TITLE_BOOST if name == "title" else 1.0)
-        parts.append(_terms_or_phrase(name, stemmed, weight))
-        parts.append(_terms_or_phrase(f"{name}_exact", exact, weight * EXACT_BOOST))
-    return Or(parts)
+    parts = [_words_query(name, stemmed, exact, boost * (TITLE_BOOST if name == "title" else 1.0))
+             for name in fields]
+    return parts[0] if len(parts) == 1 else Or(parts)
 
 
 def _exact_query(text: str, fields: tuple[str, ...], built: _Built, positive: bool) -> Query | None:
-    """A quoted phrase: the exact words, in order."""
+    """A quoted phrase: the exact words, each next to the one after it."""
     exact = exact_words(text)
     if not exact:
         return None
     if positive:
         built.highlight_terms.update(stems(text))
-    return Or([_terms_or_phrase(f"{name}_exact", exact,
-                                TITLE_BOOST if name == "title" else 1.0) for name in fields])
+    terms = pair_terms(exact) or exact
+    parts = [_all_of([Term(name, term, boost=TITLE_BOOST if name == "title" else 1.0) for term in terms])
+             for name in fields]
+    return parts[0] if len(parts) == 1 else Or(parts)
 
 
 def _author_query(text: str) -> Query | None:
     words = name_words(text)
-    return _terms_or_phrase("author", words, 1.0) if words else None
+    return _all_of([Term("author", word) for word in words]) if words else None
 
 
 def _with_synonyms(text: str, base: Query | None, built: _Built, positive: bool) -> Query | None:
@@ -416,9 +427,9 @@ def _index_filter(filters: Filters, viewer: Any) -> Query | None:
     if filters.author_name and (author := _author_query(filters.author_name)) is not None:
         parts.append(author)
     if filters.date_from or filters.date_to:
-        parts.append(DateRange("created",
-                               _day_start(filters.date_from) if filters.date_from else None,
-                               _day_end(filters.date_to) if filters.date_to else None))
+        parts.append(NumericRange(
+            "created", timestamp(_day_start(filters.date_from)) if filters.date_from else None,
+            timestamp(_day_end(filters.date_to)) if filters.date_to else None))
     return And(parts) if len(parts) > 1 else (parts[0] if parts else None)
 
 
@@ -447,9 +458,17 @@ def _sql_filters(stmt, filters: Filters):
 
 
 def _visible(stmt, viewer: Any, filters: Filters):
-    """The pages' own visibility rule, plus the search rule (never hidden, pending, deleted)."""
-    stmt = stmt.join(Thread, Post.thread_id == Thread.id).where(indexable_clause())
-    return _sql_filters(policy.visible_posts(stmt, viewer), filters)
+    """The pages' own visibility rule, plus the search rule (never hidden, pending, deleted).
+
+    Callers narrow by Post.id, and the rule is checked per candidate in a correlated EXISTS, so
+    those primary keys drive the query. Joined straight into the statement, the rule's indexed
+    terms (threads.merged_into_id IS NULL, posts.thread_id IN (SELECT ...)) let SQLite, which
+    keeps no statistics, start from threads and walk every post (~50 ms for 60 ids at 200,000
+    posts). The outer statement has no Thread join: add one before filtering on Thread.
+    """
+    rule = select(Thread.id).where(Thread.id == Post.thread_id, indexable_clause())
+    rule = _sql_filters(policy.visible_posts(rule, viewer), filters)
+    return stmt.where(rule.correlate(Post).exists())
 
 
 # --- results ------------------------------------------------------------------------------
@@ -590,14 +609,16 @@ def _suggest(searcher, text: str, built: _Built, filter_q: Query | None) -> str 
         if len(exact) != 1 or len(exact[0]) < 4 or any(c.isdigit() for c in exact[0]):
             continue
         term = exact[0]
-        if reader.doc_frequency("body_exact", term) or reader.doc_frequency("title_exact", term):
+        if reader.doc_frequency("body", term) or reader.doc_frequency("title", term):
             continue
         best, best_freq = None, 0
         for maxdist in (1, 2):
-            for name in ("body_exact", "title_exact"):
+            for name in ("body", "title"):
                 for candidate in reader.terms_within(name, term, maxdist, prefix=1):
-                    freq = (reader.doc_frequency("body_exact", candidate)
-                            + reader.doc_frequency("title_exact", candidate))
+                    if not is_word_term(candidate):
+                        continue
+                    freq = (reader.doc_frequency("body", candidate)
+                            + reader.doc_frequency("title", candidate))
                     if freq > best_freq:
                         best, best_freq = candidate, freq
             if best:
@@ -611,7 +632,7 @@ def _suggest(searcher, text: str, built: _Built, filter_q: Query | None) -> str 
     if query is None:
         return None
     combined = And([query, filter_q]) if filter_q is not None else query
-    return suggestion if next(iter(searcher.docs_for_query(combined)), None) is not None else None
+    return suggestion if engine.matches_any(searcher, combined) else None
 
 
 def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, page: int = 1,
@@ -648,28 +669,24 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
         if searcher.doc_count_all() == 0:  # an empty index has no columns to read
             return results
         # Require: filter without letting the filter's own terms change the scores.
-        collector = _GroupingCollector(per_group=POSTS_PER_GROUP, newest=newest,
-                                       keep_all=RECHECK_ALL)
         if filter_q is None:
             run_query = whoosh_query
-        elif not text:  # filters alone: let them drive, rather than walking every document
+        elif not text:  # filters alone
             run_query = filter_q
         else:
             run_query = Require(whoosh_query, filter_q)
-        searcher.search_with_collector(run_query, collector)
-        groups = collector.ranked_groups()
-        exact = collector.total <= RECHECK_ALL
-        object_ids = searcher.reader().column_reader("object_id")
+        matches = engine.search(searcher, run_query, newest=newest)
+        exact = matches.total <= RECHECK_ALL
+        group_ids, ranks = matches.group_order()
         if exact:  # every match, so a group whose best posts are hidden still shows the rest
-            members: dict[int, list[tuple[Any, int]]] = {}
-            for key, docnum, group in collector.all_docs:
-                members.setdefault(group, []).append((key, docnum))
-            window = [(group, sorted(members[group], reverse=True)) for group, _ in groups]
+            window = matches.best_in_groups(ranks, 0, len(group_ids), per_group=RECHECK_ALL)
+            all_ids = matches.object_ids.tolist()
         else:  # this page's groups, and a few more in case the re-check drops some
-            window = groups[(page - 1) * per_page: page * per_page + OVERFETCH_GROUPS]
-        ranked_ids = [(object_ids[docnum], None if newest else key)
-                      for _, docs in window for key, docnum in docs]
-        all_ids = [object_ids[d] for _, d, _ in collector.all_docs] if exact else []
+            first = (page - 1) * per_page
+            window = matches.best_in_groups(ranks, first, first + per_page + OVERFETCH_GROUPS,
+                                            per_group=POSTS_PER_GROUP)
+            all_ids = []
+        ranked_ids = [(object_id, None if newest else key) for _, docs in window for key, object_id in docs]
         if text and built.plain:  # cheap unless a word is unknown to the index
             results.suggestion = _suggest(searcher, text, built, filter_q)
 
@@ -677,9 +694,9 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
     if exact:
         visible: set[int] = set()
         thread_of: dict[int, int] = {}
-        for start in range(0, len(all_ids), 900):
+        for start in range(0, len(all_ids), RECHECK_CHUNK):
             rows = db.session.execute(_visible(select(Post.id, Post.thread_id), viewer, filters)
-                                      .where(Post.id.in_(all_ids[start:start + 900]))).all()
+                                      .where(Post.id.in_(all_ids[start:start + RECHECK_CHUNK]))).all()
             visible.update(post_id for post_id, _ in rows)
             thread_of.update(rows)
         results.total = len(visible)
@@ -701,8 +718,8 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
     posts = _load_posts([post_id for post_id, _ in ranked_ids], viewer, filters)
     if not exact:
         dropped = [post_id for post_id, _ in ranked_ids if post_id not in posts]
-        results.total = max(0, collector.total - len(dropped))
-        results.total_groups = len(groups)
+        results.total = max(0, matches.total - len(dropped))
+        results.total_groups = len(group_ids)
 
     ordered: dict[int, ResultGroup] = {}
     for rank, (post_id, score) in enumerate(ranked_ids):
@@ -737,52 +754,3 @@ def _load_posts(post_ids: list[int], viewer: Any, filters: Filters) -> dict[int,
         joinedload(Post.author).joinedload(User.profession),
     )
     return {p.id: p for p in db.session.scalars(stmt).unique()}
-
-
-class _GroupingCollector(collectors.Collector):
-    """One pass over every match: counts them, keeps each group's best few documents, and
-    ranks the groups by their best document.
-
-    (Whoosh's own collapse is skipped when a filter is also given, and counting would need a
-    second pass over the matches; this does both jobs in one.)
-    """
-
-    def __init__(self, *, per_group: int, newest: bool, keep_all: int) -> None:
-        self.per_group, self.newest, self.keep_all = per_group, newest, keep_all
-
-    def prepare(self, top_searcher, q, context) -> None:
-        super().prepare(top_searcher, q, context)
-        self.total = 0
-        self.best: dict[int, list[tuple[Any, int]]] = {}
-        self.all_docs: list[tuple[Any, int, int]] = []  # while there are few: every match
-
-    def collect_matches(self) -> None:
-        reader = self.subsearcher.reader()
-        # Raw column values: same order and equality as the field values, without decoding.
-        group_of = reader.column_reader("group", translate=False)
-        key_of = reader.column_reader("created", translate=False) if self.newest else None
-        matcher, offset, best, per_group = self.matcher, self.offset, self.best, self.per_group
-        keep = self.all_docs if self.total <= self.keep_all else None
-        count = 0
-        while matcher.is_active():
-            sub = matcher.id()
-            key = key_of[sub] if key_of is not None else matcher.score()
-            docnum = offset + sub
-            heap = best.get(group := group_of[sub])
-            if heap is None:
-                best[group] = [(key, docnum)]
-            elif len(heap) < per_group:
-                heapq.heappush(heap, (key, docnum))
-            elif key > heap[0][0]:
-                heapq.heapreplace(heap, (key, docnum))
-            if keep is not None:
-                keep.append((key, docnum, group))
-            count += 1
-            matcher.next()
-        self.total += count
-
-    def ranked_groups(self) -> list[tuple[int, list[tuple[Any, int]]]]:
-        """Groups best first, each with its documents best first."""
-        ranked = [(group, sorted(heap, reverse=True)) for group, heap in self.best.items()]
-        ranked.sort(key=lambda item: item[1][0], reverse=True)
-        return ranked

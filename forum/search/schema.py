@@ -14,12 +14,27 @@ are filtered on it in the index and then checked again in SQL with the page's ow
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
 
-from forum.search.analysis import exact_analyzer, name_analyzer, stemming_analyzer
+from forum.search.analysis import ForumAnalyzer, TermCounts, name_analyzer, words_analyzer
 
 # Bump when the schema or analysers change: `flask search status` then asks for a rebuild.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+# Whoosh's codec with larger posting blocks: a search reads whole posting lists a block at a
+# time (forum.search.engine), and each block costs a fixed few microseconds to decode.
+CODEC = W3Codec(blocklimit=1024)
+
+
+class Words(TEXT):
+    """A text field of counted terms (see forum.search.analysis): no positions are stored;
+    quoted phrases are matched on word pairs instead."""
+
+    def __init__(self, analyzer: ForumAnalyzer, field_boost: float = 1.0) -> None:
+        super().__init__(analyzer=analyzer, phrase=False, field_boost=field_boost)
+        self.format = TermCounts(field_boost=field_boost)
 
 KINDS = {
     "thread": "Opening posts",
@@ -35,20 +50,19 @@ GROUP_OFFSETS = {"thread": 0, "event": 10**12, "resource": 2 * 10**12}
 
 def build_schema() -> Schema:
     return Schema(
-        doc_key=ID(stored=True, unique=True),
-        kind=ID(stored=True),
-        object_id=NUMERIC(int, bits=64, stored=True, sortable=True),
-        group=NUMERIC(int, bits=64, stored=True, sortable=True),
-        thread_id=NUMERIC(int, bits=64, stored=True),
-        title=TEXT(analyzer=stemming_analyzer()),
-        title_exact=TEXT(analyzer=exact_analyzer()),
-        body=TEXT(analyzer=stemming_analyzer()),
-        body_exact=TEXT(analyzer=exact_analyzer()),
-        author=TEXT(analyzer=name_analyzer()),
+        doc_key=ID(unique=True),
+        kind=ID,
+        # Numbers a search reads for every match live in columns only (not as terms).
+        object_id=COLUMN(NumericColumn("Q")),
+        group=COLUMN(NumericColumn("Q")),
+        group_key=ID,  # the same number as a term: "which documents are in thread 12?"
+        title=Words(words_analyzer()),
+        body=Words(words_analyzer()),
+        author=Words(name_analyzer()),
         author_id=ID,
         board=ID,
         alliance=ID,
         professions=KEYWORD,
-        created=DATETIME(sortable=True),
+        created=COLUMN(NumericColumn("q")),  # microseconds since 1970 (UTC): sort and date filter
         audience=ID,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from whoosh.query import AndNot, Phrase, Term
+from whoosh.query import And, AndNot, Term
 
 from forum.search import analysis
 from forum.search.analysis import exact_words, load_synonyms, parse_synonyms, stems
@@ -110,17 +110,22 @@ def test_minus_and_not_exclude_and_plain_hyphens_do_not():
 
 
 def test_fielded_words_only_search_their_field():
-    query, _, _ = build_query("title:referral")
-    assert {name for name, _ in query.iter_all_terms()} == {"title", "title_exact"}
+    query, _, _ = build_query("title:referrals")
+    # the stem (as a word, or marked as a stem of other words) and the word as written
+    assert set(query.iter_all_terms()) == {("title", "referr"), ("title", "~referr"),
+                                           ("title", "referrals")}
     query, _, _ = build_query('author:"asha nurse"')
-    assert isinstance(query, Phrase) and query.fieldname == "author"
+    assert query == And([Term("author", "asha"), Term("author", "nurse")])
     query, _, _ = build_query("author:asha")
     assert query == Term("author", "asha")
 
 
-def test_quoted_phrases_search_the_exact_fields_only():
+def test_quoted_phrases_search_word_pairs_only():
     query, _, _ = build_query('"two week wait"')
-    assert {name for name, _ in query.iter_all_terms()} == {"title_exact", "body_exact"}
+    assert set(query.iter_all_terms()) == {(field, pair) for field in ("title", "body")
+                                           for pair in ("two week", "week wait")}
+    query, _, _ = build_query('"signs and symptoms"')  # stop words are left out of pairs too
+    assert set(query.iter_all_terms()) == {("title", "signs symptoms"), ("body", "signs symptoms")}
 
 
 def test_common_words_alone_build_no_query():

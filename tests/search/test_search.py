@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
+from whoosh.fields import TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
 from whoosh.qparser import MultifieldParser, OrGroup
 
 from forum.db import utcnow
@@ -13,7 +15,6 @@ from forum.discussions.models import Post, Thread
 from forum.discussions.services import delete_post, edit_post
 from forum.moderation import services as moderation
 from forum.search import search
-from forum.search.indexer import open_index
 from tests import factories as f
 from tests.search.conftest import found, ids
 
@@ -59,8 +60,12 @@ def test_a_one_word_query_missing_from_titles_still_scores_and_ranks(member, syn
     once = f.thread(member, title="Rotas", body="Fatigue came up once.")
     often = f.thread(member, title="Rotas", body="Fatigue, fatigue and more fatigue: fatigue.")
     sync()
-    # The trap exists in Whoosh: show it, so this test keeps meaning something.
-    ix = open_index()
+    # The trap exists in Whoosh (with its stock text fields): show it, so this test keeps
+    # meaning something.
+    ix = RamStorage().create_index(Schema(title=TEXT, body=TEXT))
+    with ix.writer() as writer:
+        writer.add_document(title="Rotas", body="Fatigue came up once.")
+        writer.add_document(title="Rotas", body="Fatigue, fatigue and more fatigue: fatigue.")
     with ix.searcher() as searcher:
         trap = MultifieldParser(["title", "body"], ix.schema, group=OrGroup.factory(0.9))
         trap_scores = [hit.score for hit in searcher.search(trap.parse("fatigue"))]
