@@ -38,14 +38,13 @@ def main() -> None:
 
 
 def _catch_up_search(app) -> None:
-    """Apply pending index work now, so search is complete on the first page view."""
-    try:
-        from forum import search
-    except ImportError:
-        return
-    sync = getattr(search, "sync", None)
-    if sync is not None:
-        sync()
+    """Apply pending index work now (or rebuild the index if it is missing posts, as on a new
+    machine or after an upgrade), so search is complete on the first page view."""
+    from forum.search.indexer import catch_up
+
+    report = catch_up()
+    if report is not None:
+        print(f"Built the search index: {report.documents:,} posts.", flush=True)
 
 
 if __name__ == "__main__":

@@ -19,14 +19,16 @@ def sync_command() -> None:
 
 
 @search_cli.command("rebuild")
-@click.option("--procs", type=int, default=1, show_default=True,
-              help="Indexing processes (more is faster on a machine with spare cores).")
+@click.option("--procs", type=click.IntRange(1, 64), default=None,
+              help="Indexing processes  [default: one per core, up to 4]")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def rebuild_command(procs: int, quiet: bool) -> None:
+def rebuild_command(procs: int | None, quiet: bool) -> None:
     """Build a fresh index from the database beside the live one, then swap it in."""
     from tqdm import tqdm
 
-    from forum.search.indexer import indexable_count, rebuild
+    from forum.search.indexer import default_procs, indexable_count, rebuild
+
+    procs = procs or default_procs()
 
     total = indexable_count()
     with tqdm(total=total, unit=" docs", desc="Indexing", disable=quiet, unit_scale=False) as bar:

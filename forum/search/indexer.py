@@ -79,9 +79,10 @@ _indexes_lock = threading.Lock()
 
 
 def open_index(root: Path | None = None) -> FileIndex | None:
-    """The live index, or None before one exists. Open a new searcher from it per request."""
+    """The live index, or None before one exists (or while the live one was built by an
+    earlier version of the schema). Open a new searcher from it per request."""
     path = current_path(root)
-    if path is None:
+    if path is None or schema_version(path) != SCHEMA_VERSION:
         return None
     key = str(path)
     with _indexes_lock:
@@ -170,7 +171,11 @@ def ensure_index(root: Path | None = None) -> FileIndex:
     if ix is not None:
         return ix
     with indexer_lock(root):
-        if current_path(root) is None:
+        path = current_path(root)
+        if path is None or schema_version(path) != SCHEMA_VERSION:
+            if path is not None:
+                log.warning("The search index in %s was built by an earlier version; starting a "
+                            "new one. Run `flask search rebuild` to fill it.", path)
             _swap(root, _new_generation(root))
     ix = open_index(root)
     assert ix is not None
@@ -411,6 +416,21 @@ def rebuild(*, progress: Callable[[int], None] | None = None, procs: int = 1,
         _swap(root, path)
     _remove_old_generations(root, keep={path.name, previous.name if previous else ""})
     return RebuildReport(count, time.monotonic() - started, replayed, path)
+
+
+def catch_up(procs: int | None = None) -> RebuildReport | None:
+    """Apply pending changes; rebuild if the index still differs from the database (a new
+    machine, or an index from an earlier version). What `python -m forum` runs at start."""
+    sync()
+    ix = open_index()
+    if ix is not None and ix.doc_count() == indexable_count():
+        return None
+    return rebuild(procs=procs or default_procs())
+
+
+def default_procs() -> int:
+    """Indexing processes for a rebuild: one per core, up to four."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def _in_memory(url: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -17,7 +18,7 @@ from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.notify.models import OutboxMessage
 from forum.search import indexer, search
-from forum.search.indexer import IndexBusy, current_path, indexer_lock, rebuild
+from forum.search.indexer import IndexBusy, current_path, indexer_lock, open_index, rebuild
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +84,23 @@ def test_rebuild_builds_beside_the_live_index_and_swaps_it_in(author, index, run
     assert search("compression", viewer=author).total == 1
     runner.invoke(args=["search", "rebuild", "--quiet"])
     assert not before.exists(), "older generations are removed by the next rebuild"
+
+
+def test_an_index_from_an_earlier_version_is_set_aside_and_catch_up_rebuilds_it(author, index, sync):
+    thread = f.thread(author, title="Lymphoedema", body="Compression garments.")
+    sync()
+    old = current_path()
+    meta = old / indexer.META
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "schema_version": 1}))
+    assert open_index() is None  # never read or written with fields it does not have
+    assert "being set up" in search("compression", viewer=author).notice
+    f.reply(author, thread, body="Compression again.")
+    sync()  # a write starts a new, current generation rather than failing
+    assert current_path() != old
+    assert indexer.catch_up(procs=1) is not None, "posts were missing, so it rebuilt"
+    assert indexed_post_ids() == searchable_post_ids()
+    assert search("compression", viewer=author).total == 2
+    assert indexer.catch_up(procs=1) is None, "nothing to do the second time"
 
 
 def test_rebuild_replays_changes_written_while_it_ran(author, index, sync):
