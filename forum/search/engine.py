@@ -35,29 +35,29 @@ _LENGTHS = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float
 # --- what we keep per segment -----------------------------------------------------------------
 
 class SegmentData:
-    """A segment's columns and field lengths as arrays, read once: segments never change
-    (deletions are read afresh for each query)."""
+    """A segment's columns and field lengths as arrays, read once and shared by every thread
+    and searcher: a segment's files never change (deletions are read afresh per query).
+    Each call passes the caller's own open reader: another thread may close its own."""
 
-    def __init__(self, reader: Any) -> None:
-        self.reader = reader
-        self.size = reader.doc_count_all()
+    def __init__(self, size: int) -> None:
+        self.size = size
         self._arrays: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def column(self, name: str) -> np.ndarray:
+    def column(self, reader: Any, name: str) -> np.ndarray:
         with self._lock:
             found = self._arrays.get(name)
             if found is None:
                 found = self._arrays[name] = _column_array(
-                    self.reader.column_reader(name, translate=False), self.size)
+                    reader.column_reader(name, translate=False), self.size)
             return found
 
-    def lengths(self, fieldname: str) -> np.ndarray:
+    def lengths(self, reader: Any, fieldname: str) -> np.ndarray:
         key = f"_{fieldname}_len"
         with self._lock:
             found = self._arrays.get(key)
             if found is None:
-                perdoc = self.reader._perdoc
+                perdoc = reader._perdoc
                 if perdoc.has_column(key):
                     raw = _column_array(perdoc.column_reader(key, LENGTHS_COLUMN), self.size)
                     found = _LENGTHS[raw.astype(np.uint8)]
@@ -91,9 +91,8 @@ def segment_data(reader: Any) -> SegmentData:
         data = _segments.get(key)
         if data is not None:
             _segments.move_to_end(key)
-            data.reader = reader  # the newest open reader of the same files
             return data
-        data = _segments[key] = SegmentData(reader)
+        data = _segments[key] = SegmentData(reader.doc_count_all())
         while len(_segments) > MAX_SEGMENTS:
             _segments.popitem(last=False)
         return data
@@ -143,6 +142,7 @@ class UnsupportedQuery(TypeError):
 @dataclass
 class Context:
     searcher: Any  # the top searcher: collection-wide statistics
+    reader: Any  # this segment's reader
     segment: SegmentData
     weighting: BM25F
 
@@ -182,7 +182,7 @@ def evaluate(query: Query, context: Context, scored: bool = True) -> tuple[np.nd
     if isinstance(query, Every):
         return np.ones(size, dtype=bool), np.zeros(size, dtype=np.float32) if scored else None
     if isinstance(query, NumericRange):
-        values = context.segment.column(query.fieldname)
+        values = context.segment.column(context.reader, query.fieldname)
         mask = np.ones(size, dtype=bool)
         if query.start is not None:
             mask &= values >= query.start
@@ -195,8 +195,8 @@ def evaluate(query: Query, context: Context, scored: bool = True) -> tuple[np.nd
 
 
 def _term(query: Term, context: Context, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    segment = context.segment
-    reader, size = segment.reader, segment.size
+    segment, reader = context.segment, context.reader
+    size = segment.size
     mask = np.zeros(size, dtype=bool)
     scores = np.zeros(size, dtype=np.float32) if scored else None
     schema = reader.schema
@@ -217,7 +217,7 @@ def _term(query: Term, context: Context, scored: bool) -> tuple[np.ndarray, np.n
             model = context.weighting
             b, k1 = model._field_B.get(query.fieldname, model.B), model.K1
             avgfl = context.searcher.avg_field_length(query.fieldname) or 1
-            lengths = segment.lengths(query.fieldname)[ids]
+            lengths = segment.lengths(reader, query.fieldname)[ids]
             idf = context.idf(query.fieldname, query.text)
             scores[ids] = (idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
                            * query.boost)
@@ -279,12 +279,12 @@ def search(searcher: Any, query: Query, *, newest: bool) -> Matches:
         segment = segment_data(reader)
         if segment.size == 0:
             continue
-        mask, scores = evaluate(query, Context(searcher, segment, weighting), scored=not newest)
+        mask, scores = evaluate(query, Context(searcher, reader, segment, weighting), scored=not newest)
         _drop_deleted(reader, mask)
         found = np.flatnonzero(mask)
-        object_ids.append(segment.column("object_id")[found])
-        groups.append(segment.column("group")[found])
-        keys.append(segment.column("created")[found].astype(np.float64) if newest
+        object_ids.append(segment.column(reader, "object_id")[found])
+        groups.append(segment.column(reader, "group")[found])
+        keys.append(segment.column(reader, "created")[found].astype(np.float64) if newest
                     else scores[found].astype(np.float64))
         docnums.append(found + offset)
     if not object_ids:
@@ -303,7 +303,7 @@ def matches_any(searcher: Any, query: Query) -> bool:
         segment = segment_data(reader)
         if segment.size == 0:
             continue
-        mask, _ = evaluate(query, Context(searcher, segment, weighting), scored=False)
+        mask, _ = evaluate(query, Context(searcher, reader, segment, weighting), scored=False)
         _drop_deleted(reader, mask)
         if mask.any():
             return True
