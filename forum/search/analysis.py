@@ -4,13 +4,15 @@ Whoosh's stock analysers split "5-FU" into "5" and "fu" and then drop the one-ch
 so a search for 5-FU finds every "fu". Ours keeps such compounds whole ("5fu"), keeps
 one-character tokens, and still splits ordinary hyphenated words ("well-being").
 
-A text field holds three kinds of term, so one posting list answers each kind of question:
+Text is indexed as three kinds of term, so one posting list answers each kind of question:
 
 - the word as written ("clinics"): exact matches, which outrank stem cousins;
 - "~" + its English stem, only where the stem differs ("~clinic"): the stem "clinic" is
-  then the word "clinic" or the term "~clinic", so no word is indexed twice;
-- each pair of neighbouring words, stop words left out ("clinics primary"): quoted phrases
-  are pairs, so the index needs no positions (the slowest part of Whoosh to write and read).
+  then the word "clinic" or the term "~clinic", so no word is indexed twice. These two
+  share a field ("body"); "~" sorts after every letter, so "Did you mean" never walks them;
+- each pair of neighbouring words, stop words left out ("clinics primary"), in a field of
+  their own ("body_pairs"): quoted phrases are pairs, so the index needs no positions (the
+  slowest part of Whoosh to write and read).
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ class ForumAnalyzer(Analyzer):
     """
 
     def __init__(self, mode: str = "stem") -> None:
-        if mode not in ("stem", "exact", "name", "words"):
+        if mode not in ("stem", "exact", "name", "words", "pairs"):
             raise ValueError(mode)
         self.mode = mode
 
@@ -118,7 +120,7 @@ class ForumAnalyzer(Analyzer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        if self.mode == "words":
+        if self.mode in ("words", "pairs"):
             yield from self._index_tokens(t, value, positions)
             return
         stop = STOPLIST if self.mode != "name" else frozenset()
@@ -157,12 +159,13 @@ class ForumAnalyzer(Analyzer):
             return [stem_word(w) for w in words]
         if self.mode == "exact":
             return words
+        if self.mode == "pairs":
+            return [a + PAIR_JOIN + b for a, b in pairwise(words)]
         terms = list(words)
         for word in words:
             stemmed = stem_word(word)
             if stemmed != word:
                 terms.append(STEM_MARK + stemmed)
-        terms.extend([a + PAIR_JOIN + b for a, b in pairwise(words)])
         return terms
 
 
@@ -188,8 +191,13 @@ class TermCounts(Frequency):
 
 
 def words_analyzer() -> ForumAnalyzer:
-    """A text field's terms: words as written, stems where they differ, neighbouring pairs."""
+    """A text field's terms: words as written, and stems where they differ."""
     return ForumAnalyzer("words")
+
+
+def pairs_analyzer() -> ForumAnalyzer:
+    """Neighbouring words as one term each: what quoted phrases match."""
+    return ForumAnalyzer("pairs")
 
 
 def stemming_analyzer() -> ForumAnalyzer:
@@ -223,8 +231,8 @@ def pair_terms(words: list[str]) -> list[str]:
 
 
 def is_word_term(term: str) -> bool:
-    """A word as written (not a stem marker or a pair): what "Did you mean" may offer."""
-    return not term.startswith(STEM_MARK) and PAIR_JOIN not in term
+    """A word as written (not a stem marker): what "Did you mean" may offer."""
+    return not term.startswith(STEM_MARK)
 
 
 def stems(text: str) -> list[str]:

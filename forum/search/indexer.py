@@ -242,7 +242,9 @@ def post_document(row: Any, professions: Sequence[int] = ()) -> dict[str, Any]:
         "group": row.thread_id,
         "group_key": str(row.thread_id),
         "title": row.title,
+        "title_pairs": row.title,
         "body": body,
+        "body_pairs": body,
         "author": row.display_name,
         "author_id": str(row.author_id),
         "board": str(row.board_id),
@@ -254,6 +256,7 @@ def post_document(row: Any, professions: Sequence[int] = ()) -> dict[str, Any]:
         # Replies carry their thread's title (so "lymphoedema clinic primary care" finds a
         # reply about primary care in the lymphoedema clinic thread), at half its weight.
         "_title_boost": 1.0 if row.is_opening else 0.5,
+        "_title_pairs_boost": 1.0 if row.is_opening else 0.5,
     }
 
 

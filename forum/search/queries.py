@@ -238,8 +238,9 @@ def _words_query(fieldname: str, stemmed: list[str], exact: list[str], weight: f
     practice nurse") must all be there, and score more when side by side as written."""
     any_form = [Or([Term(fieldname, term, boost=weight) for term in stem_terms(stem)])
                 for stem in stemmed]
-    as_written = [Term(fieldname, term, boost=weight * EXACT_BOOST)
-                  for term in (pair_terms(exact) if len(exact) > 1 else exact)]
+    as_written = ([Term(f"{fieldname}_pairs", pair, boost=weight * EXACT_BOOST)
+                   for pair in pair_terms(exact)] if len(exact) > 1
+                  else [Term(fieldname, exact[0], boost=weight * EXACT_BOOST)])
     return Or([_all_of(any_form), _all_of(as_written)])
 
 
@@ -263,8 +264,9 @@ def _exact_query(text: str, fields: tuple[str, ...], built: _Built, positive: bo
         return None
     if positive:
         built.highlight_terms.update(stems(text))
-    terms = pair_terms(exact) or exact
-    parts = [_all_of([Term(name, term, boost=TITLE_BOOST if name == "title" else 1.0) for term in terms])
+    pairs = pair_terms(exact)
+    parts = [_all_of([Term(f"{name}_pairs" if pairs else name, term,
+                           boost=TITLE_BOOST if name == "title" else 1.0) for term in pairs or exact])
              for name in fields]
     return parts[0] if len(parts) == 1 else Or(parts)
 

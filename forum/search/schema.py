@@ -18,10 +18,16 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
 
-from forum.search.analysis import ForumAnalyzer, TermCounts, name_analyzer, words_analyzer
+from forum.search.analysis import (
+    ForumAnalyzer,
+    TermCounts,
+    name_analyzer,
+    pairs_analyzer,
+    words_analyzer,
+)
 
 # Bump when the schema or analysers change: `flask search status` then asks for a rebuild.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Whoosh's codec with larger posting blocks: a search reads whole posting lists a block at a
 # time (forum.search.engine), and each block costs a fixed few microseconds to decode.
@@ -57,7 +63,9 @@ def build_schema() -> Schema:
         group=COLUMN(NumericColumn("Q")),
         group_key=ID,  # the same number as a term: "which documents are in thread 12?"
         title=Words(words_analyzer()),
+        title_pairs=Words(pairs_analyzer()),
         body=Words(words_analyzer()),
+        body_pairs=Words(pairs_analyzer()),
         author=Words(name_analyzer()),
         author_id=ID,
         board=ID,

@@ -122,10 +122,11 @@ def test_fielded_words_only_search_their_field():
 
 def test_quoted_phrases_search_word_pairs_only():
     query, _, _ = build_query('"two week wait"')
-    assert set(query.iter_all_terms()) == {(field, pair) for field in ("title", "body")
+    assert set(query.iter_all_terms()) == {(field, pair) for field in ("title_pairs", "body_pairs")
                                            for pair in ("two week", "week wait")}
     query, _, _ = build_query('"signs and symptoms"')  # stop words are left out of pairs too
-    assert set(query.iter_all_terms()) == {("title", "signs symptoms"), ("body", "signs symptoms")}
+    assert set(query.iter_all_terms()) == {("title_pairs", "signs symptoms"),
+                                           ("body_pairs", "signs symptoms")}
 
 
 def test_common_words_alone_build_no_query():
