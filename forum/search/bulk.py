@@ -77,14 +77,14 @@ def build_segment(path: Path, docs: Iterable[dict[str, Any]]) -> tuple[Segment, 
 
 
 def _build_segment(path: Path, docs: Iterable[dict[str, Any]]) -> tuple[Segment, int]:
-    """Text fields keep each posting as one int, document number << 16 | count, until written:
+    """Text fields keep each posting as one int, document number << 32 | count, until written:
     most of a rebuild is this loop, and one append per posting is what it can afford."""
     storage = FileStorage(str(path))
     ix = whoosh_index.open_dir(str(path))
     schema = ix.schema
     segment = CODEC.new_segment(storage, ix.indexname)
     perdoc = CODEC.per_document_writer(storage, segment)
-    counted: dict[str, dict[bytes, list[int]]] = {}  # text fields: term -> docnum << 16 | count
+    counted: dict[str, dict[str, list[int]]] = {}  # text fields: term -> docnum << 32 | count
     boosts: dict[str, dict[int, float]] = {}  # text fields: documents boosted other than 1
     other: dict[str, dict[bytes, _Postings]] = {}  # every other indexed field
     lengths: dict[str, dict[int, int]] = {}
@@ -101,14 +101,13 @@ def _build_segment(path: Path, docs: Iterable[dict[str, Any]]) -> tuple[Segment,
             if _counted(field):
                 found = field.analyzer.terms(value)
                 terms = counted.setdefault(name, {})
+                known, base = terms.get, docnum << 32
                 for term, count in Counter(found).items():
-                    key = term.encode("utf-8")
-                    posting = docnum << 16 | min(count, 0xFFFF)
-                    entry = terms.get(key)
+                    entry = known(term)
                     if entry is None:
-                        terms[key] = [posting]
+                        terms[term] = [base | count]
                     else:
-                        entry.append(posting)
+                        entry.append(base | count)
                 length = len(found)
                 if boost != 1.0:
                     boosts.setdefault(name, {})[docnum] = boost
@@ -142,17 +141,17 @@ def _build_segment(path: Path, docs: Iterable[dict[str, Any]]) -> tuple[Segment,
         if name in counted:
             terms, counted[name] = counted[name], {}  # free as we go
             field_boost, doc_boosts = field.format.field_boost, boosts.get(name, {})
-            for btext in sorted(terms):
-                encoded = terms[btext]
-                ids = array("I", [p >> 16 for p in encoded])
-                counts = [p & 0xFFFF for p in encoded]
+            for term in sorted(terms):  # code point order is UTF-8 byte order
+                encoded = terms[term]
+                ids = array("I", [p >> 32 for p in encoded])
+                counts = [p & 0xFFFFFFFF for p in encoded]
                 if doc_boosts:
                     weights = array("f", [c * field_boost * doc_boosts.get(d, 1.0)
                                           for c, d in zip(counts, ids, strict=True)])
                 else:
                     weights = array("f", [c * field_boost for c in counts])
-                _write_term(fieldwriter, btext, ids, weights, [TermCounts.encode_count(c) for c in counts],
-                            field_lengths)
+                _write_term(fieldwriter, term.encode("utf-8"), ids, weights,
+                            [TermCounts.encode_count(c) for c in counts], field_lengths)
         else:
             terms, other[name] = other[name], {}
             for btext in sorted(terms):

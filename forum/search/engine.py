@@ -271,7 +271,8 @@ def _drop_deleted(reader: Any, mask: np.ndarray) -> None:
 
 def search(searcher: Any, query: Query, *, newest: bool) -> Matches:
     """Every document `query` matches across the index, ordered best first (highest score,
-    or newest), ties broken by the later document, as Whoosh's collectors order them."""
+    or newest), ties broken by the later document (the newer post, as a rule); Whoosh's
+    sorted collector does the same, its scored one the opposite."""
     weighting = searcher.weighting if isinstance(searcher.weighting, BM25F) else BM25F()
     object_ids, groups, keys, docnums = [], [], [], []
     for subsearcher, offset in searcher.leaf_searchers():

@@ -268,9 +268,6 @@ def test_searching_either_index_gives_the_same_results(built, query, segments):
             engine.search(expected, query, newest=True).object_ids.tolist()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bulk._build_segment packs a posting as docnum << 16 | min(count, 0xFFFF): a word repeated "
-    "more than 65,535 times in one field is indexed with count/weight 65535 (Whoosh: the true count)"))
 def test_a_word_repeated_more_than_65535_times_keeps_its_count(tmp_path):
     docs = [make_doc(0, title="Spam", body="spam " * 70_000), make_doc(1, title="Ham", body="spam ham")]
     with whoosh_index.open_dir(str(whoosh_build(tmp_path / "w", [docs]))).reader() as expected:
