@@ -63,7 +63,7 @@ def url_with(**changes: Any) -> str:
 
 
 def plural(n: int, word: str, plural_word: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural_word or word + 's')}"
+    return f"{n:,} {word if n == 1 else (plural_word or word + 's')}"
 
 
 def register(app: Flask) -> None:

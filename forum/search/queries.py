@@ -504,6 +504,7 @@ class SearchResults:
     notice: str | None = None
     suggestion: str | None = None
     searched: bool = False
+    approximate: bool = False  # more than RECHECK_ALL matches: counted in the index, not in SQL
 
     @property
     def hits(self) -> list[Hit]:
@@ -694,41 +695,56 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
 
     # The index proposes; the database decides, with the rule the pages use.
     if exact:
-        visible: set[int] = set()
-        thread_of: dict[int, int] = {}
-        for start in range(0, len(all_ids), RECHECK_CHUNK):
-            rows = db.session.execute(_visible(select(Post.id, Post.thread_id), viewer, filters)
-                                      .where(Post.id.in_(all_ids[start:start + RECHECK_CHUNK]))).all()
-            visible.update(post_id for post_id, _ in rows)
-            thread_of.update(rows)
-        results.total = len(visible)
+        ranked_ids, thread_of = _recheck_all(all_ids, ranked_ids, viewer, filters)
+        results.total = len(thread_of)
         results.total_groups = len(set(thread_of.values()))
-        ranked_ids = [(post_id, score) for post_id, score in ranked_ids if post_id in visible]
-        page_threads: list[int] = []
-        for post_id, _ in ranked_ids:
-            if thread_of[post_id] not in page_threads:
-                page_threads.append(thread_of[post_id])
-        keep = set(page_threads[(page - 1) * per_page: page * per_page])
-        shown: dict[int, int] = {}
-        page_ids = []
-        for post_id, score in ranked_ids:  # the page's threads, each with its best few posts
-            thread_id = thread_of[post_id]
-            if thread_id in keep and shown.get(thread_id, 0) < POSTS_PER_GROUP:
-                shown[thread_id] = shown.get(thread_id, 0) + 1
-                page_ids.append((post_id, score))
-        ranked_ids = page_ids
+        ranked_ids = _page_of(ranked_ids, thread_of, page, per_page)
     posts = _load_posts([post_id for post_id, _ in ranked_ids], viewer, filters)
-    if not exact:
+    if not exact:  # counted in the index (which holds only what some audience may read)
         dropped = [post_id for post_id, _ in ranked_ids if post_id not in posts]
         results.total = max(0, matches.total - len(dropped))
         results.total_groups = len(group_ids)
+        results.approximate = True
+    results.groups = _result_groups(ranked_ids, posts, built, per_page, results._rank)
+    return results
 
+
+def _recheck_all(all_ids: list[int], ranked_ids: list[tuple[int, Any]], viewer: Any, filters: Filters
+                 ) -> tuple[list[tuple[int, Any]], dict[int, int]]:
+    """Every match through the visibility rule: the visible ones in rank order, and the
+    discussion each is in."""
+    thread_of: dict[int, int] = {}
+    for start in range(0, len(all_ids), RECHECK_CHUNK):
+        thread_of.update(db.session.execute(
+            _visible(select(Post.id, Post.thread_id), viewer, filters)
+            .where(Post.id.in_(all_ids[start:start + RECHECK_CHUNK]))).all())
+    return [(post_id, key) for post_id, key in ranked_ids if post_id in thread_of], thread_of
+
+
+def _page_of(ranked_ids: list[tuple[int, Any]], thread_of: dict[int, int], page: int, per_page: int
+             ) -> list[tuple[int, Any]]:
+    """The page's discussions (ranked by their best post), each with its best few posts."""
+    threads = list(dict.fromkeys(thread_of[post_id] for post_id, _ in ranked_ids))
+    keep = set(threads[(page - 1) * per_page: page * per_page])
+    shown: dict[int, int] = {}
+    page_ids = []
+    for post_id, key in ranked_ids:
+        thread_id = thread_of[post_id]
+        if thread_id in keep and shown.get(thread_id, 0) < POSTS_PER_GROUP:
+            shown[thread_id] = shown.get(thread_id, 0) + 1
+            page_ids.append((post_id, key))
+    return page_ids
+
+
+def _result_groups(ranked_ids: list[tuple[int, Any]], posts: dict[int, Post], built: _Built,
+                   per_page: int, rank_of: dict[int, int]) -> list[ResultGroup]:
+    """Hits grouped by discussion in rank order, with highlighted titles and snippets."""
     ordered: dict[int, ResultGroup] = {}
     for rank, (post_id, score) in enumerate(ranked_ids):
         post = posts.get(post_id)
         if post is None:
             continue
-        results._rank[post_id] = rank
+        rank_of[post_id] = rank
         group = ordered.get(post.thread_id)
         if group is None:
             if len(ordered) == per_page:
@@ -742,8 +758,7 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
                 thread_id=post.thread_id, score=score,
                 snippet=highlight_text(html_text(post.body_html), built.highlight_terms), post=post,
             ))
-    results.groups = list(ordered.values())
-    return results
+    return list(ordered.values())
 
 
 def _load_posts(post_ids: list[int], viewer: Any, filters: Filters) -> dict[int, Post]:

@@ -410,6 +410,22 @@ def test_counts_stay_right_with_many_hidden_posts_on_the_page(people, sync):
     assert set(ids(results)) == {opening(thread).id, replies[4].id, replies[5].id}
 
 
+def test_beyond_the_recheck_limit_counts_come_from_the_index_and_say_about(people, sync, monkeypatch):
+    from forum.search import queries
+
+    threads = [f.thread(people["author"], title=f"Pain {n}", body="Pain control at home.")
+               for n in range(5)]
+    sync()
+    monkeypatch.setattr(queries, "RECHECK_ALL", 3)  # as if 1,000 were a handful
+    results = search("pain", viewer=people["reader"], per_page=2)
+    assert results.approximate and results.total == 5 and results.total_groups == 5
+    assert results.pages == 3 and len(results.groups) == 2
+    assert ids(results) == [opening(t).id for t in reversed(threads)][:2]  # ties: newest first
+    monkeypatch.setattr(queries, "RECHECK_ALL", 1000)
+    exact = search("pain", viewer=people["reader"], per_page=2)
+    assert not exact.approximate and exact.total == 5 and ids(exact) == ids(results)
+
+
 # --- changes reach the index --------------------------------------------------------------
 
 def test_edits_title_changes_moves_and_merges_reach_the_index(people, sync):

@@ -44,6 +44,16 @@ def test_results_are_grouped_highlighted_and_counted(client, member, sync):
     assert 'Lymphoedema <mark>clinic</mark>' in html
 
 
+def test_counts_from_the_index_say_about(client, member, sync, monkeypatch):
+    from forum.search import queries
+
+    for n in range(3):
+        f.thread(member, title=f"Clinic {n}", body="A clinic in primary care.")
+    sync()
+    monkeypatch.setattr(queries, "RECHECK_ALL", 2)
+    assert "About 3 posts in 3 discussions" in page(client.get("/search?q=clinic"))
+
+
 def test_hostile_text_in_the_query_and_in_posts_is_escaped(client, member, sync):
     f.thread(member, title="<img src=x onerror=alert(1)> fatigue",
              body="`<script>alert(1)</script>` fatigue")
