@@ -17,6 +17,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from flask_migrate import upgrade
 from sqlalchemy import func, insert, select, update
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
@@ -63,7 +64,7 @@ def main() -> None:
     html_cache: dict[int, str] = {}
 
     with app.app_context():
-        db.create_all()
+        upgrade()  # the production schema, as migrations make it
         seed_reference_data()
         if db.session.scalar(select(func.count()).select_from(Post)):
             print("Database already seeded; nothing to do.")
@@ -177,6 +178,11 @@ def _counters() -> None:
     db.session.execute(update(User).values(post_count=select(counts.c.n).where(
         counts.c.author_id == User.id).scalar_subquery()))
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # After a bulk load the planner has no statistics until autovacuum comes round, and
+        # guesses one row per table: the rebuild's read of 100,000 posts took 31 s, not 0.2 s.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
 
 
 if __name__ == "__main__":
