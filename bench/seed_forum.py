@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, inspect, select, update
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
 
@@ -64,7 +64,8 @@ def main() -> None:
     html_cache: dict[int, str] = {}
 
     with app.app_context():
-        upgrade()  # the production schema, as migrations make it
+        if not inspect(db.engine).has_table("posts"):  # (a database seeded before is reused)
+            upgrade()  # the production schema, as migrations make it
         seed_reference_data()
         if db.session.scalar(select(func.count()).select_from(Post)):
             print("Database already seeded; nothing to do.")
