@@ -1,4 +1,4 @@
-"""Measure the home, board and 100-post thread pages under gunicorn (2 workers) with wrk.
+"""Measure the home, board, 100-post thread (and search) pages under gunicorn (2 workers) with wrk.
 
     .venv/bin/python bench/seed_forum.py --database sqlite:////tmp/bench/forum.db
     .venv/bin/python bench/pages.py --database sqlite:////tmp/bench/forum.db
@@ -67,9 +67,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--thread-id", type=int, default=1)
     parser.add_argument("--account", default="bench1@nhs.net")
+    parser.add_argument("--search-dir", help="a search index of this database (built by "
+                        "bench/search_bench.py): also measure the search page")
     args = parser.parse_args()
     env = dict(os.environ, FORUM_DATABASE_URL=args.database, FORUM_RATELIMIT="0",
                FORUM_SECRET_KEY="bench")
+    if args.search_dir:
+        env["FORUM_SEARCH_DIR"] = args.search_dir
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{PORT}",
          "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
@@ -79,6 +83,9 @@ def main() -> None:
         cookie = session_cookie(args.account, "bench-password-2026")
         pages = {"home": "/", "board": "/boards/introductions",
                  "thread (100 posts)": f"/threads/{args.thread_id}"}
+        if args.search_dir:
+            pages.update({"search, one word": "/search?q=chemotherapy",
+                          "search, three words": "/search?q=breast+cancer+screening"})
         for name, path in pages.items():
             wrk(path, cookie, 2, args.connections)  # warm up
             print(f"{name:<20} {path:<28} {wrk(path, cookie, args.seconds, args.connections)}",
