@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from typing import Any
 
@@ -49,12 +50,17 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        """The member a session belongs to, while their password is the one it began with."""
         from forum.members.models import User
 
-        if not user_id.isdigit():
+        user_id, _, _ = session_id.partition(".")
+        if not user_id.isdigit() or len(user_id) > 10:
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        if user is None or not hmac.compare_digest(user.get_id(), session_id):
+            return None
+        return user
 
     register_security_headers(app)
 

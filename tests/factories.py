@@ -99,7 +99,7 @@ def sign_in(client, user: User) -> None:
     from flask import g, has_app_context
 
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     if has_app_context():
         # Requests in tests share the fixture's app context, where Flask-Login caches the user.

@@ -64,6 +64,14 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # Flask-Login: pending and rejected accounts cannot sign in
         return self.status in (Status.ACTIVE, Status.SUSPENDED)
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: the member's id
+        and a keyed fingerprint of their password hash, so a new password signs out every
+        other browser (see forum.load_user)."""
+        from forum.auth.tokens import fingerprint
+
+        return f"{self.id}.{fingerprint(self.password_hash)}"
+
     @property
     def is_moderator(self) -> bool:
         return self.role in (Role.MODERATOR, Role.ADMIN)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+from flask_login.config import COOKIE_NAME
 
 from forum.auth.views import rate_limited
 from forum.discussions.policy import is_member
@@ -76,7 +77,12 @@ def change_password():
         except InvalidInput as error:
             show_error(form, error)
         else:
-            flash("Your password has been changed.", "success")
+            # Every other browser is now signed out (the session id carries the password's
+            # fingerprint); this one stays signed in, remembered if it was.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash("Your password has been changed. Any other browser signed in to your account "
+                  "has been signed out.", "success")
             return redirect(url_for("members.edit_account"))
     return render_template("members/change_password.html", form=form)
 

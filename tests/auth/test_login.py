@@ -21,7 +21,7 @@ def test_sign_in_goes_home_and_records_the_time(client, db, auth):
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     with client.session_transaction() as session:
-        assert session["_user_id"] == str(user.id)
+        assert session["_user_id"] == user.get_id()
     db.session.refresh(user)
     assert user.last_login_at is not None
 
@@ -30,7 +30,7 @@ def test_email_is_matched_in_any_letter_case(client, db, auth):
     user = factories.member(email="Amara.Okafor@nhs.net")
     assert auth.login("  amara.OKAFOR@NHS.net ").status_code == 302
     with client.session_transaction() as session:
-        assert session["_user_id"] == str(user.id)
+        assert session["_user_id"] == user.get_id()
 
 
 def test_wrong_password_and_unknown_address_get_the_same_message(client, db, auth):
@@ -96,7 +96,7 @@ def test_suspended_member_signs_in_and_is_told_why_and_until_when(client, db, au
     assert str(until.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London")).year) in page
     assert "Shared a patient&#39;s details." in page
     with client.session_transaction() as session:
-        assert session["_user_id"] == str(user.id)
+        assert session["_user_id"] == user.get_id()
 
 
 def test_next_is_followed_when_it_is_a_local_path(client, db):
@@ -159,7 +159,7 @@ def test_logout_is_post_only(client, db, auth):
     auth.login(user.email)
     assert client.get("/logout").status_code == 405
     with client.session_transaction() as session:
-        assert session["_user_id"] == str(user.id)
+        assert session["_user_id"] == user.get_id()
     response = auth.logout()
     assert response.status_code == 302
     with client.session_transaction() as session:
@@ -234,7 +234,7 @@ def test_guessing_the_current_password_from_a_signed_in_session_is_rate_limited(
     user = factories.member()
     client = limited_app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     data = {"current_password": "a wrong guess here", "password": "new long passphrase 7",
             "confirm": "new long passphrase 7"}

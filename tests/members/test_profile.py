@@ -169,3 +169,30 @@ def test_suspended_member_cannot_change_their_profile(client, db, auth):
     assert response.status_code == 403
     db.session.refresh(user)
     assert user.display_name == "Amara Okafor"
+
+
+def test_a_new_password_signs_out_every_other_browser_but_this_one(app, db):
+    member = factories.member()
+    laptop, phone, kept = app.test_client(), app.test_client(), app.test_client()
+    for browser in (laptop, phone, kept):
+        assert browser.post("/login", data={"email": member.email, "password": factories.PASSWORD,
+                                            "remember": "y"}).status_code == 302
+    remember_cookie = kept.get_cookie("remember_token", domain="forum.test")
+    assert remember_cookie is not None
+    with phone.session_transaction() as session:
+        session.clear()  # the phone's session has expired: only its remember-me cookie is left
+    assert phone.get("/account").status_code == 200
+
+    changed = laptop.post("/account/password", data={
+        "current_password": factories.PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert changed.status_code == 302
+    assert laptop.get("/account").status_code == 200, "the browser that changed it stays signed in"
+    assert laptop.get_cookie("remember_token", domain="forum.test") is not None, "and stays remembered"
+    assert kept.get("/account").status_code == 302, "another browser's session has ended"
+    with phone.session_transaction() as session:
+        session.clear()
+    assert phone.get("/account").status_code == 302, "an old remember-me cookie no longer works"
+    assert "/login" in phone.get("/account").headers["Location"]
+    with laptop.session_transaction() as session:
+        session.clear()
+    assert laptop.get("/account").status_code == 200, "the new remember-me cookie works"
