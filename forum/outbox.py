@@ -77,6 +77,8 @@ def process(topic: str, *, limit: int = 200) -> int:
     except Exception as error:  # one bad batch must not stop the worker
         log.exception("Outbox %s batch failed", topic)
         for message in messages:
+            if message.processed_at is not None:  # the handler finished this one before failing
+                continue
             message.attempts += 1
             message.last_error = str(error)[:2000]
             message.next_attempt_at = now + timedelta(seconds=30 * 2 ** message.attempts)

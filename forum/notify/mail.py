@@ -10,6 +10,7 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from forum.db import utcnow
 from forum.notify.models import OutboxMessage
 from forum.outbox import enqueue
 
@@ -31,18 +32,22 @@ def _build(payload: dict) -> EmailMessage:
 
 
 def deliver(messages: Sequence[OutboxMessage]) -> None:
-    """Outbox handler for the "email" topic."""
+    """Outbox handler for the "email" topic.
+
+    Each email is marked done as soon as the server has taken it, so if the connection fails
+    part-way through a batch, the retry sends only the rest (nobody gets the same email twice).
+    """
     config = current_app.config
-    built = []
+    built: list[tuple[OutboxMessage, EmailMessage]] = []
     for m in messages:
         try:
-            built.append(_build(m.payload))
+            built.append((m, _build(m.payload)))
         except (KeyError, TypeError, ValueError):
             # It can never be sent; failing the batch would hold back (and in the end drop)
             # every other email in it.
             log.exception("Email %s cannot be built and is dropped", m.id)
     if config["MAIL_BACKEND"] == "console":
-        for message in built:
+        for _, message in built:
             print(f"\n--- email to {message['To']} ---\nSubject: {message['Subject']}\n\n"
                   f"{message.get_content()}--- end of email ---", file=sys.stderr, flush=True)
         return
@@ -51,11 +56,12 @@ def deliver(messages: Sequence[OutboxMessage]) -> None:
             smtp.starttls()
         if config["SMTP_USER"]:
             smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
-        for message in built:
+        for row, message in built:
             try:
                 smtp.send_message(message)
             except smtplib.SMTPRecipientsRefused as error:
                 if any(code < 500 for code, _ in error.recipients.values()):
-                    raise  # a temporary refusal: the batch is tried again later
+                    raise  # a temporary refusal: the rest of the batch is tried again later
                 log.warning("Email to %s refused for good and dropped: %s", message["To"],
                             error.recipients)
+            row.processed_at = utcnow()
