@@ -36,7 +36,7 @@ from forum.moderation.forms import (
     WarnForm,
 )
 from forum.moderation.models import REPORT_REASONS
-from forum.templating import LONDON
+from forum.templating import LONDON, format_datetime
 from forum.urls import safe_next
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -333,7 +333,7 @@ def split_thread(thread_id: int):
     replies = queries.thread_replies(thread)
     form = SplitForm()
     form.posts.choices = [
-        (p.id, f"{p.author.display_name}, {p.created_at:%d %b %Y %H:%M}: "
+        (p.id, f"{p.author.display_name}, {format_datetime(p.created_at)}: "
                f"{' '.join(p.body_source.split())[:120]}") for p in replies
     ]
 

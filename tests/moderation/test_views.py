@@ -16,6 +16,7 @@ from forum.extensions import db as _db
 from forum.members.models import Status, User
 from forum.moderation import services
 from forum.moderation.models import AuditEntry, Report
+from forum.templating import format_datetime
 from tests import factories as f
 
 
@@ -177,6 +178,8 @@ def test_merge_into_unknown_thread_is_a_field_error(client, db, people, thread):
 
 def test_split_via_form(client, db, people, thread, reply):
     f.sign_in(client, people["moderator"])
+    form = page(client.get(f"/moderation/threads/{thread.id}/split"))
+    assert format_datetime(reply.created_at) in form  # London time, as every other page shows it
     response = client.post(f"/moderation/threads/{thread.id}/split",
                            data={"posts": [str(reply.id)], "title": "Graded exercise"})
     assert response.status_code == 303
