@@ -75,8 +75,12 @@ def reject_member(actor: User, member: User, *, reason: str = "") -> User:
 
 def update_profile(actor: User, member: User, *, display_name: str, profession_id: int | None,
                    alliance_id: int | None, organisation: str, bio: str, notify_replies: bool,
-                   mailing_list_consent: bool) -> User:
-    """A member edits their own profile and preferences (an admin may edit anyone's)."""
+                   mailing_list_consent: bool, confirmed_finding: str | None = None) -> User:
+    """A member edits their own profile and preferences (an admin may edit anyone's).
+
+    `confirmed_finding`: what the patient-data guard found in the text and the member said
+    was not patient data; it goes to the moderators' trail in the same transaction.
+    """
     if actor.id != member.id and not actor.is_admin:
         raise PermissionDenied("You can only edit your own profile.")
     if actor.is_suspended and not actor.is_admin:
@@ -95,6 +99,10 @@ def update_profile(actor: User, member: User, *, display_name: str, profession_i
     member.bio = bio.strip()
     member.notify_replies = notify_replies
     member.mailing_list_consent = mailing_list_consent
+    if confirmed_finding:
+        from forum.moderation.services import profile_text_confirmed
+
+        profile_text_confirmed(actor, summary=confirmed_finding, commit=False)
     db.session.commit()
     return member
 

@@ -13,7 +13,6 @@ from forum.forms import show_error
 from forum.members import queries, services
 from forum.members.forms import AccountForm, ChangePasswordForm, RejectForm
 from forum.moderation.guard import check_patient_data
-from forum.moderation.services import profile_text_confirmed
 
 bp = Blueprint("members", __name__)
 
@@ -54,12 +53,11 @@ def edit_account():
                 organisation=form.organisation.data or "", bio=form.bio.data or "",
                 notify_replies=form.notify_replies.data,
                 mailing_list_consent=form.mailing_list_consent.data,
+                confirmed_finding=pid.summary if pid.hold else None,
             )
         except InvalidInput as error:
             show_error(form, error)
         else:
-            if pid.hold:
-                profile_text_confirmed(current_user, summary=pid.summary)
             flash("Your profile has been updated.", "success")
             return redirect(url_for("members.profile", user_id=current_user.id))
     return render_template("members/edit_account.html", form=form, pid=pid)

@@ -763,9 +763,10 @@ def change_role(actor: User, member: User, *, role: Role, reason: str = "") -> U
 PROFILE_PID_ACTION = "profile_patient_data_confirmed"
 
 
-def profile_text_confirmed(actor: User, *, summary: str) -> AuditEntry:
+def profile_text_confirmed(actor: User, *, summary: str, commit: bool = True) -> AuditEntry:
     """A member confirmed their profile text holds no patient data although the guard found
     something: leave a trail the moderation queue shows, so a moderator can look."""
     entry = audit(actor, PROFILE_PID_ACTION, "user", actor.id, reason=f"The guard found {summary}.")
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return entry
