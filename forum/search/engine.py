@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pickle import loads
 from typing import Any
@@ -296,8 +297,8 @@ def search(searcher: Any, query: Query, *, newest: bool) -> Matches:
     return Matches(object_id[order], group[order], key[order])
 
 
-def matches_any(searcher: Any, query: Query) -> bool:
-    """Whether anything at all matches (cheaper than `search`: nothing is sorted)."""
+def _masks(searcher: Any, query: Query) -> Iterator[np.ndarray]:
+    """Each segment's matches, deleted documents left out (nothing is scored or sorted)."""
     weighting = BM25F()
     for subsearcher, _ in searcher.leaf_searchers():
         reader = subsearcher.reader()
@@ -306,6 +307,14 @@ def matches_any(searcher: Any, query: Query) -> bool:
             continue
         mask, _ = evaluate(query, Context(searcher, reader, segment, weighting), scored=False)
         _drop_deleted(reader, mask)
-        if mask.any():
-            return True
-    return False
+        yield mask
+
+
+def matches_any(searcher: Any, query: Query) -> bool:
+    """Whether anything at all matches (cheaper than `search`: nothing is sorted)."""
+    return any(mask.any() for mask in _masks(searcher, query))
+
+
+def count(searcher: Any, query: Query) -> int:
+    """How many live documents match: unlike Whoosh's doc_frequency, deleted ones never count."""
+    return sum(int(np.count_nonzero(mask)) for mask in _masks(searcher, query))

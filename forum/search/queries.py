@@ -601,9 +601,20 @@ def _fix_query_word(query: str, word: str, better: str) -> str:
     return re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", better, query, count=1)
 
 
+def _visible_count(searcher, term: str, filter_q: Query | None) -> int:
+    """Documents the viewer's search can reach with `term` as written in a title or body.
+
+    Counted through the viewer's own filter, never with Whoosh's doc_frequency: that also
+    counts deleted documents and other audiences' posts, so a word only in a hidden or
+    members-only post would be offered (in "a OR wrod" the other word makes the check pass).
+    """
+    query: Query = Or([Term("body", term), Term("title", term)])
+    return engine.count(searcher, And([query, filter_q]) if filter_q is not None else query)
+
+
 def _suggest(searcher, text: str, built: _Built, filter_q: Query | None) -> str | None:
-    """"Did you mean": replace each unknown word by its most common near spelling, but only
-    offer it if the corrected search finds something this reader may see."""
+    """"Did you mean": replace each word this viewer's search cannot find by the near spelling
+    they can find most often, and offer it only if the corrected search finds something."""
     reader = searcher.reader()
     suggestion = text
     changed = False
@@ -612,18 +623,17 @@ def _suggest(searcher, text: str, built: _Built, filter_q: Query | None) -> str 
         if len(exact) != 1 or len(exact[0]) < 4 or any(c.isdigit() for c in exact[0]):
             continue
         term = exact[0]
-        if reader.doc_frequency("body", term) or reader.doc_frequency("title", term):
+        if _visible_count(searcher, term, filter_q):
             continue
         best, best_freq = None, 0
         for maxdist in (1, 2):
-            for name in ("body", "title"):
-                for candidate in reader.terms_within(name, term, maxdist, prefix=1):
-                    if not is_word_term(candidate):
-                        continue
-                    freq = (reader.doc_frequency("body", candidate)
-                            + reader.doc_frequency("title", candidate))
-                    if freq > best_freq:
-                        best, best_freq = candidate, freq
+            candidates = {candidate for name in ("body", "title")
+                          for candidate in reader.terms_within(name, term, maxdist, prefix=1)
+                          if is_word_term(candidate)}
+            for candidate in sorted(candidates):
+                freq = _visible_count(searcher, candidate, filter_q)
+                if freq > best_freq:
+                    best, best_freq = candidate, freq
             if best:
                 break
         if best:

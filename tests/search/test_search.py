@@ -179,6 +179,27 @@ def test_did_you_mean_never_suggests_a_word_only_members_can_see(db, sync):
     assert search("lymphodema", viewer=author).suggestion == "lymphoedema"
 
 
+def test_did_you_mean_never_offers_a_members_only_word_beside_a_word_that_matches(db, sync):
+    """'fatigue OR lymphodema' finds public posts by 'fatigue' alone: that must not let a
+    visitor see 'lymphoedema', which only a members-only post holds."""
+    author = f.member()
+    f.thread(author, board=f.board("introductions"), title="Hello", body="Fatigue clinic.")
+    f.thread(author, board=f.board("clinical-leadership"), title="Lymphoedema", body="Members only.")
+    sync()
+    assert search("fatigue OR lymphodema", viewer=None).suggestion is None
+    assert search("fatigue OR lymphodema", viewer=author).suggestion == "fatigue OR lymphoedema"
+
+
+def test_did_you_mean_never_offers_a_word_from_a_hidden_post(db, sync):
+    author, moderator = f.member(), f.moderator()
+    f.thread(author, title="Hello", body="Fatigue clinic.")
+    hidden = opening(f.thread(author, title="Other", body="Neutropenia here."))
+    sync()
+    moderation.hide_post(moderator, hidden, reason="Off topic")
+    sync()
+    assert search("fatigue OR neutropena", viewer=author).suggestion is None
+
+
 def test_snippets_are_escaped_and_highlighted(member, sync):
     body = "Try `<script>alert(1)</script>` and <img src=x onerror=alert(1)> for **fatigue** clinics."
     f.thread(member, title="<b>Fatigue</b> & sleep", body=body)
