@@ -28,6 +28,7 @@ from forum.search import engine
 from forum.search.analysis import (
     STOPLIST,
     exact_words,
+    index_words,
     is_word_term,
     load_synonyms,
     name_words,
@@ -669,9 +670,14 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
     whoosh_query, built, syntax_notice = build_query(text) if text else (Every(), _Built(), None)
     results.notice = syntax_notice or notice
     if whoosh_query is None:
-        common = ("Your search only had very common words (like “the” or “and”), "
-                  "which we do not search for. Try more specific words.")
-        results.notice = syntax_notice if syntax_notice and not built.plain else common
+        if syntax_notice and not built.plain:
+            results.notice = syntax_notice
+        elif not index_words(text):  # "-", "~", "🙂": nothing a post could contain
+            results.notice = ("Your search had no words in it: we search for words and numbers, "
+                              "not symbols or punctuation on their own.")
+        else:
+            results.notice = ("Your search only had very common words (like “the” or “and”), "
+                              "which we do not search for. Try more specific words.")
         return results
     filter_q = _index_filter(filters, viewer)
     newest = filters.sort == "newest" or not text

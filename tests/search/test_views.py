@@ -161,3 +161,16 @@ def test_the_page_issues_the_same_number_of_queries_for_1_and_for_10_results(
 def test_odd_numbers_in_the_query_string_never_give_a_500(client, args):
     response = client.get(f"/search?q=lymphoedema&{args}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["-", "~", "🙂", "- ~ …"])
+def test_a_search_of_symbols_alone_says_it_had_no_words(client, member, sync, query):
+    f.thread(member, title="Fatigue", body="Fatigue clinic.")
+    sync()
+    html = page(client.get("/search", query_string={"q": query}))
+    assert "Your search had no words in it" in html and "very common words" not in html
+
+
+def test_a_search_of_stop_words_alone_says_they_are_too_common(client, member, sync):
+    html = page(client.get("/search", query_string={"q": '"the and"'}))
+    assert "very common words" in html
