@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
-from whoosh.query import And, AndNot, Every, NumericRange, Or, Query, Require, Term
+from whoosh.query import And, AndNot, Every, NullQuery, NumericRange, Or, Query, Require, Term
 
 from forum.community.models import Alliance
 from forum.discussions import policy
@@ -427,8 +427,9 @@ def _index_filter(filters: Filters, viewer: Any) -> Query | None:
         parts.append(Term("kind", filters.kind))
     if filters.author_id is not None:
         parts.append(Term("author_id", str(filters.author_id)))
-    if filters.author_name and (author := _author_query(filters.author_name)) is not None:
-        parts.append(author)
+    if filters.author_name:
+        author = _author_query(filters.author_name)
+        parts.append(NullQuery if author is None else author)  # "!!!" names nobody
     if filters.date_from or filters.date_to:
         parts.append(NumericRange(
             "created", timestamp(_day_start(filters.date_from)) if filters.date_from else None,

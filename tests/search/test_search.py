@@ -488,3 +488,12 @@ def test_a_fresh_searcher_each_time_never_returns_stale_or_deleted_documents(peo
     for _ in range(3):
         results = search("falls", viewer=author)
         assert results.total == 1 and reply.id not in ids(results)
+
+
+def test_an_author_name_without_letters_matches_no_one(member, sync):
+    """A name filter of punctuation alone ("!!!") has no words to look for: it must narrow
+    the search to nobody, not be dropped (which listed every post as written by "!!!")."""
+    f.thread(member, title="Fatigue", body="Fatigue clinic.")
+    sync()
+    assert search("fatigue", viewer=member, filters={"author_name": "!!!"}).total == 0
+    assert search("", viewer=member, filters={"author_name": "!!!"}).total == 0
