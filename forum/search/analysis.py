@@ -21,6 +21,7 @@ import os
 import re
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -113,7 +114,8 @@ def stem_word(word: str) -> str:
 
 
 class ForumAnalyzer(Analyzer):
-    """Split, lower-case, drop stop words (renumbering positions), optionally stem.
+    """Split, lower-case, drop stop words (not from names); then, by mode, stem
+    ("stem"), keep as written ("exact", "name"), or make the index's terms ("words", "pairs").
 
     One class instead of Whoosh's tokenizer | filter chain: indexing spends most of its time
     here, and one loop is several times faster than four nested generators.
@@ -163,7 +165,9 @@ class ForumAnalyzer(Analyzer):
                 pos += 1
             yield t
 
-    def _index_tokens(self, t, value, positions):
+    def _index_tokens(self, t: Token, value: str, positions: bool) -> Iterator[Token]:
+        """The "words" and "pairs" terms as Whoosh tokens, for any caller that still asks
+        for tokens (our TermCounts format and the bulk builder take `terms` directly)."""
         for pos, text in enumerate(self.terms(value)):
             t.text, t.stopped = text, False
             if positions:
