@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 
+from forum import outbox
 from forum.auth.services import check_new_password, queue_password_changed_email
 from forum.community.models import Alliance, Profession
 from forum.db import utcnow
@@ -92,6 +93,8 @@ def update_profile(actor: User, member: User, *, display_name: str, profession_i
     alliance = db.session.get(Alliance, alliance_id) if alliance_id is not None else None
     if alliance_id is not None and alliance is None:
         raise InvalidInput("Select your cancer alliance", field="alliance")
+    if display_name.strip() != member.display_name:  # search finds posts by author's name
+        outbox.enqueue("search", {"kind": "author", "id": member.id})
     member.display_name = display_name.strip()
     member.profession = profession
     member.alliance = alliance

@@ -276,12 +276,15 @@ def build_parallel(url: str, path: Path, ranges: list[tuple[int, int]],
         while len(segments) < len(workers):
             try:
                 kind, part, payload, count = messages.get(timeout=1.0)
-            except queue_module.Empty as empty:
+            except queue_module.Empty:
                 dead = [w for n, w in enumerate(workers) if n not in segments and not w.is_alive()]
-                if dead:
+                if not dead:
+                    continue
+                try:  # it may have reported just before it ended
+                    kind, part, payload, count = messages.get(timeout=1.0)
+                except queue_module.Empty as empty:
                     raise RuntimeError(f"an indexing process stopped (exit code {dead[0].exitcode})"
                                        ) from empty
-                continue
             if kind == "progress":
                 if progress:
                     progress(payload)

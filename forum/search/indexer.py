@@ -9,19 +9,17 @@ the live one, replays whatever changed while it ran, and swaps CURRENT atomicall
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
 import random
-import re
 import secrets
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from forum.db import utcnow
 from forum.discussions.models import Post, Thread, thread_professions
 from forum.discussions.queries import PAN_LONDON_SLUG
 from forum.extensions import db
+from forum.markup import to_text
 from forum.members.models import User
 from forum.notify.models import OutboxMessage
 from forum.search.schema import CODEC, SCHEMA_VERSION, build_schema
@@ -184,15 +183,6 @@ def ensure_index(root: Path | None = None) -> FileIndex:
 
 # --- documents ----------------------------------------------------------------------------
 
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
-
-
-def html_text(body_html: str) -> str:
-    """Plain text of our own sanitised HTML (markup.render made it, so tags are well formed)."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body_html))).strip()
-
-
 def indexable_clause():
     """What some audience may read: the rule that decides whether a post has a document."""
     return and_(
@@ -234,7 +224,7 @@ def timestamp(moment: datetime) -> int:
 
 
 def post_document(row: Any, professions: Sequence[int] = ()) -> dict[str, Any]:
-    body = html_text(row.body_html)
+    body = to_text(row.body_html)
     return {
         "doc_key": f"post:{row.id}",
         "kind": "thread" if row.is_opening else "reply",
@@ -277,6 +267,7 @@ def _documents_for(session: Session, post_ids: Iterable[int]) -> dict[int, dict[
 class Changes:
     post_ids: set[int]
     thread_ids: set[int]
+    author_ids: set[int] = field(default_factory=set)  # a renamed member: every post of theirs
 
     @classmethod
     def from_payloads(cls, payloads: Iterable[dict[str, Any]]) -> Changes:
@@ -289,12 +280,14 @@ class Changes:
                 changes.post_ids.add(ident)
             elif kind == "thread":
                 changes.thread_ids.add(ident)
+            elif kind == "author":
+                changes.author_ids.add(ident)
             else:  # a kind this version does not index yet: nothing to do
                 log.info("Search outbox row of unknown kind %r ignored", kind)
         return changes
 
     def __bool__(self) -> bool:
-        return bool(self.post_ids or self.thread_ids)
+        return bool(self.post_ids or self.thread_ids or self.author_ids)
 
 
 def _apply(ix: FileIndex, changes: Changes) -> tuple[int, int]:
@@ -315,6 +308,9 @@ def _apply(ix: FileIndex, changes: Changes) -> tuple[int, int]:
         if changes.thread_ids:
             post_ids.update(session.scalars(
                 select(Post.id).where(Post.thread_id.in_(sorted(changes.thread_ids)))))
+        if changes.author_ids:
+            post_ids.update(session.scalars(
+                select(Post.id).where(Post.author_id.in_(sorted(changes.author_ids)))))
         docs = _documents_for(session, post_ids)
     writer = ix.writer(timeout=LOCK_TIMEOUT, delay=0.05, compound=False, codec=CODEC)
     try:
@@ -400,23 +396,24 @@ def rebuild(*, progress: Callable[[int], None] | None = None, procs: int = 1,
                                             ranges, progress)
             else:
                 count = bulk.build_here(session, path, progress)
-    except BaseException:
-        shutil.rmtree(path, ignore_errors=True)
+        ix = whoosh_index.open_dir(str(path))
+        if after_build:
+            after_build()
+        with indexer_lock(root):
+            with Session(db.engine) as session:
+                payloads = session.scalars(select(OutboxMessage.payload).where(
+                    OutboxMessage.topic == TOPIC,
+                    or_(OutboxMessage.id > mark, OutboxMessage.processed_at.is_(None),
+                        OutboxMessage.processed_at >= began),
+                ))
+                changes = Changes.from_payloads(payloads)
+            replayed = sum(_apply(ix, changes)) if changes else 0
+            previous = current_path(root)
+            _swap(root, path)
+    except BaseException:  # never live: nothing should keep it
+        if current_path(root) != path:
+            shutil.rmtree(path, ignore_errors=True)
         raise
-    ix = whoosh_index.open_dir(str(path))
-    if after_build:
-        after_build()
-    with indexer_lock(root):
-        with Session(db.engine) as session:
-            payloads = session.scalars(select(OutboxMessage.payload).where(
-                OutboxMessage.topic == TOPIC,
-                or_(OutboxMessage.id > mark, OutboxMessage.processed_at.is_(None),
-                    OutboxMessage.processed_at >= began),
-            ))
-            changes = Changes.from_payloads(payloads)
-        replayed = sum(_apply(ix, changes)) if changes else 0
-        previous = current_path(root)
-        _swap(root, path)
     _remove_old_generations(root, keep={path.name, previous.name if previous else ""})
     return RebuildReport(count, time.monotonic() - started, replayed, path)
 

@@ -23,6 +23,7 @@ from forum.discussions import policy
 from forum.discussions.models import Post, Thread, thread_professions
 from forum.discussions.queries import PAN_LONDON_SLUG
 from forum.extensions import db
+from forum.markup import to_text
 from forum.members.models import User
 from forum.search import engine
 from forum.search.analysis import (
@@ -38,7 +39,7 @@ from forum.search.analysis import (
     stem_word,
     stems,
 )
-from forum.search.indexer import html_text, indexable_clause, reading, timestamp
+from forum.search.indexer import indexable_clause, reading, timestamp
 
 MAX_QUERY_CHARS = 300
 MAX_DEPTH = 12
@@ -773,7 +774,7 @@ def _result_groups(ranked_ids: list[tuple[int, Any]], posts: dict[int, Post], bu
             group.hits.append(Hit(
                 kind="thread" if post.is_opening else "reply", post_id=post.id,
                 thread_id=post.thread_id, score=score,
-                snippet=highlight_text(html_text(post.body_html), built.highlight_terms), post=post,
+                snippet=highlight_text(to_text(post.body_html), built.highlight_terms), post=post,
             ))
     return list(ordered.values())
 

@@ -103,6 +103,22 @@ def test_an_index_from_an_earlier_version_is_set_aside_and_catch_up_rebuilds_it(
     assert indexer.catch_up(procs=1) is None, "nothing to do the second time"
 
 
+def test_a_rebuild_that_fails_after_building_leaves_the_live_index_and_no_leftovers(author, index, sync):
+    f.thread(author, title="Lymphoedema", body="Compression garments.")
+    sync()
+    live = current_path()
+    before = sorted(p.name for p in index.iterdir())
+
+    def fail() -> None:
+        raise RuntimeError("the disk filled up")
+
+    with pytest.raises(RuntimeError):
+        rebuild(after_build=fail)
+    assert current_path() == live
+    assert sorted(p.name for p in index.iterdir()) == before
+    assert search("compression", viewer=author).total == 1
+
+
 def test_rebuild_replays_changes_written_while_it_ran(author, index, sync):
     moderator = f.moderator()
     thread = f.thread(author, title="Delirium", body="Delirium screening.")

@@ -449,6 +449,21 @@ def test_beyond_the_recheck_limit_counts_come_from_the_index_and_say_about(peopl
 
 # --- changes reach the index --------------------------------------------------------------
 
+def test_a_member_who_changes_their_name_is_found_by_the_new_one(member, sync):
+    from forum.members.services import update_profile
+
+    thread = f.thread(member, title="Referral criteria", body="Thoughts welcome.")
+    reply = f.reply(member, thread, body="And more thoughts.")
+    sync()
+    assert set(found("author:asha", member)) == {opening(thread).id, reply.id}
+    update_profile(member, member, display_name="Asha Okafor", profession_id=member.profession_id,
+                   alliance_id=member.alliance_id, organisation="", bio="", notify_replies=True,
+                   mailing_list_consent=False)
+    sync()
+    assert set(found("author:okafor", member)) == {opening(thread).id, reply.id}
+    assert found("author:nurse", member) == []
+
+
 def test_edits_title_changes_moves_and_merges_reach_the_index(people, sync):
     author, mod = people["author"], people["moderator"]
     thread = f.thread(author, title="Referral forms", body="Which form do you use?")
