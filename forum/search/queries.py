@@ -615,9 +615,14 @@ def _visible_count(searcher, term: str, filter_q: Query | None) -> int:
     return engine.count(searcher, And([query, filter_q]) if filter_q is not None else query)
 
 
-def _suggest(searcher, text: str, built: _Built, filter_q: Query | None) -> str | None:
+def _suggest(searcher, text: str, built: _Built, filter_q: Query | None, found_any: bool
+             ) -> str | None:
     """"Did you mean": replace each word this viewer's search cannot find by the near spelling
-    they can find most often, and offer it only if the corrected search finds something."""
+    they can find most often, and offer it only if the corrected search finds something.
+
+    A word in the index, in a search that found something, is taken as known without counting
+    what this viewer can reach (counting reads its whole posting list: ~10 ms for a common
+    word); nothing is offered for it, so nothing can leak."""
     reader = searcher.reader()
     suggestion = text
     changed = False
@@ -626,6 +631,8 @@ def _suggest(searcher, text: str, built: _Built, filter_q: Query | None) -> str 
         if len(exact) != 1 or len(exact[0]) < 4 or any(c.isdigit() for c in exact[0]):
             continue
         term = exact[0]
+        if found_any and (reader.doc_frequency("body", term) or reader.doc_frequency("title", term)):
+            continue
         if _visible_count(searcher, term, filter_q):
             continue
         best, best_freq = None, 0
@@ -709,7 +716,7 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
             all_ids = []
         ranked_ids = [(object_id, None if newest else key) for _, docs in window for key, object_id in docs]
         if text and built.plain:  # cheap unless a word is unknown to the index
-            results.suggestion = _suggest(searcher, text, built, filter_q)
+            results.suggestion = _suggest(searcher, text, built, filter_q, matches.total > 0)
 
     # The index proposes; the database decides, with the rule the pages use.
     if exact:
