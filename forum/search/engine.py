@@ -156,19 +156,16 @@ def evaluate(query: Query, context: Context, scored: bool = True) -> tuple[np.nd
     size = context.segment.size
     if isinstance(query, Term):
         return _term(query, context, scored)
-    if isinstance(query, Or):
-        mask, scores = np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float32) if scored else None
+    if isinstance(query, (Or, And)):  # either way, a match scores the sum of its parts' scores
+        either = isinstance(query, Or)
+        mask = np.zeros(size, dtype=bool) if either else np.ones(size, dtype=bool)
+        scores = np.zeros(size, dtype=np.float32) if scored else None
         for child in query.subqueries:
             child_mask, child_scores = evaluate(child, context, scored)
-            mask |= child_mask
-            if scored and child_scores is not None:
-                scores += child_scores
-        return mask, scores
-    if isinstance(query, And):
-        mask, scores = np.ones(size, dtype=bool), np.zeros(size, dtype=np.float32) if scored else None
-        for child in query.subqueries:
-            child_mask, child_scores = evaluate(child, context, scored)
-            mask &= child_mask
+            if either:
+                mask |= child_mask
+            else:
+                mask &= child_mask
             if scored and child_scores is not None:
                 scores += child_scores
         return mask, scores
@@ -270,19 +267,26 @@ def _drop_deleted(reader: Any, mask: np.ndarray) -> None:
         mask[deleted[deleted < len(mask)]] = False
 
 
-def search(searcher: Any, query: Query, *, newest: bool) -> Matches:
-    """Every document `query` matches across the index, ordered best first (highest score,
-    or newest), ties broken by the later document (the newer post, as a rule); Whoosh's
-    sorted collector does the same, its scored one the opposite."""
+def _segment_matches(searcher: Any, query: Query, scored: bool) -> Iterator[tuple]:
+    """Per segment: (reader, its arrays, its first document number, which documents match,
+    their scores), deleted documents left out."""
     weighting = searcher.weighting if isinstance(searcher.weighting, BM25F) else BM25F()
-    object_ids, groups, keys, docnums = [], [], [], []
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
         segment = segment_data(reader)
         if segment.size == 0:
             continue
-        mask, scores = evaluate(query, Context(searcher, reader, segment, weighting), scored=not newest)
+        mask, scores = evaluate(query, Context(searcher, reader, segment, weighting), scored)
         _drop_deleted(reader, mask)
+        yield reader, segment, offset, mask, scores
+
+
+def search(searcher: Any, query: Query, *, newest: bool) -> Matches:
+    """Every document `query` matches across the index, ordered best first (highest score,
+    or newest), ties broken by the later document (the newer post, as a rule); Whoosh's
+    sorted collector does the same, its scored one the opposite."""
+    object_ids, groups, keys, docnums = [], [], [], []
+    for reader, segment, offset, mask, scores in _segment_matches(searcher, query, not newest):
         found = np.flatnonzero(mask)
         object_ids.append(segment.column(reader, "object_id")[found])
         groups.append(segment.column(reader, "group")[found])
@@ -297,24 +301,12 @@ def search(searcher: Any, query: Query, *, newest: bool) -> Matches:
     return Matches(object_id[order], group[order], key[order])
 
 
-def _masks(searcher: Any, query: Query) -> Iterator[np.ndarray]:
-    """Each segment's matches, deleted documents left out (nothing is scored or sorted)."""
-    weighting = BM25F()
-    for subsearcher, _ in searcher.leaf_searchers():
-        reader = subsearcher.reader()
-        segment = segment_data(reader)
-        if segment.size == 0:
-            continue
-        mask, _ = evaluate(query, Context(searcher, reader, segment, weighting), scored=False)
-        _drop_deleted(reader, mask)
-        yield mask
-
-
 def matches_any(searcher: Any, query: Query) -> bool:
     """Whether anything at all matches (cheaper than `search`: nothing is sorted)."""
-    return any(mask.any() for mask in _masks(searcher, query))
+    return any(mask.any() for *_, mask, _ in _segment_matches(searcher, query, scored=False))
 
 
 def count(searcher: Any, query: Query) -> int:
     """How many live documents match: unlike Whoosh's doc_frequency, deleted ones never count."""
-    return sum(int(np.count_nonzero(mask)) for mask in _masks(searcher, query))
+    return sum(int(np.count_nonzero(mask))
+               for *_, mask, _ in _segment_matches(searcher, query, scored=False))
