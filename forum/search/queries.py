@@ -48,8 +48,9 @@ EXACT_BOOST = 1.5
 SYNONYM_BOOST = 0.9
 POSTS_PER_GROUP = 3
 OVERFETCH_GROUPS = 10
-RECHECK_ALL = 1000  # up to this many matches, every one is re-checked in SQL: exact counts
-RECHECK_CHUNK = 1000  # ids per re-check statement (SQLite allows 32,766 parameters)
+# Up to this many matches, every one is re-checked in SQL (one statement: SQLite allows
+# 32,766 parameters): exact counts.
+RECHECK_ALL = 1000
 SORTS = ("relevance", "newest")
 
 
@@ -736,13 +737,10 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
 
 def _recheck_all(all_ids: list[int], ranked_ids: list[tuple[int, Any]], viewer: Any, filters: Filters
                  ) -> tuple[list[tuple[int, Any]], dict[int, int]]:
-    """Every match through the visibility rule: the visible ones in rank order, and the
-    discussion each is in."""
-    thread_of: dict[int, int] = {}
-    for start in range(0, len(all_ids), RECHECK_CHUNK):
-        thread_of.update(db.session.execute(
-            _visible(select(Post.id, Post.thread_id), viewer, filters)
-            .where(Post.id.in_(all_ids[start:start + RECHECK_CHUNK]))).all())
+    """Every match (at most RECHECK_ALL: one statement) through the visibility rule: the
+    visible ones in rank order, and the discussion each is in."""
+    thread_of: dict[int, int] = dict(db.session.execute(
+        _visible(select(Post.id, Post.thread_id), viewer, filters).where(Post.id.in_(all_ids))).all())
     return [(post_id, key) for post_id, key in ranked_ids if post_id in thread_of], thread_of
 
 
