@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from functools import partial
 
 import bleach
@@ -34,17 +35,27 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})],
-)
+class _Tools(threading.local):
+    """A parser and a cleaner per thread: Bleach's Cleaner (html5lib's tokenizer and tree
+    walker) keeps the document being cleaned on itself, so one shared between the threads of
+    a threaded server mixed one member's post into another's. Each thread builds its own on
+    first use (a fraction of a millisecond); nothing mutable is shared."""
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_md.enable(["table", "strikethrough"])
+    def __init__(self) -> None:
+        self.cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})],
+        )
+        self.md = MarkdownIt("commonmark", {"html": False, "linkify": False,
+                                            "typographer": False})
+        self.md.enable(["table", "strikethrough"])
+
+
+_tools = _Tools()
 
 
 def _shift_headings(tokens) -> None:
@@ -57,15 +68,16 @@ def _shift_headings(tokens) -> None:
 
 def clean(html: str) -> str:
     """Bleach with our allow-list; idempotent, so cleaning its own output changes nothing."""
-    return _cleaner.clean(html)
+    return _tools.cleaner.clean(html)
 
 
 def render(source: str) -> str:
     """Markdown source to safe HTML, run once at write time and stored beside the source."""
     source = source.replace("\x00", "")
-    tokens = _md.parse(source)
+    md = _tools.md
+    tokens = md.parse(source)
     _shift_headings(tokens)
-    html = _md.renderer.render(tokens, _md.options, {})
+    html = md.renderer.render(tokens, md.options, {})
     return clean(html)
 
 
