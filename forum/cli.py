@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -11,28 +14,42 @@ from forum import outbox
 outbox_cli = AppGroup("outbox", help="Deliver queued email and index updates.")
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM (systemd, docker) and Ctrl+C finish the message in hand, then stop; a second
+    Ctrl+C stops at once."""
+
+    def stop(signum: int, frame: object) -> None:
+        outbox.shutdown.set()
+        outbox.wake.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 @outbox_cli.command("send")
 def outbox_send() -> None:
     """Apply every pending outbox row (email, search) now."""
+    _stop_on_signals()
     for topic in outbox.topics():
         done = outbox.process_all(topic)
         click.echo(f"{topic}: {done} applied, {outbox.pending_count(topic)} still pending")
+    if outbox.shutdown.is_set():
+        click.echo("Stopped.")
 
 
 @outbox_cli.command("run")
 def outbox_run() -> None:
     """Keep delivering: a worker process for deployments without the in-process worker."""
-    import threading
-
     from flask import current_app
 
     from forum import worker
 
+    _stop_on_signals()
     click.echo("Outbox worker running; Ctrl+C to stop.")
-    try:
-        worker.run_forever(current_app._get_current_object(), threading.Event())
-    except KeyboardInterrupt:
-        click.echo("Stopped.")
+    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl+C
+        worker.run_forever(current_app._get_current_object(), outbox.shutdown)
+    click.echo("Stopped.")
 
 
 @click.command("seed-demo")

@@ -91,6 +91,9 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
         "POSTS_PER_PAGE": 50,
         # Background work (email, search index) in a thread of this process: the demo's way.
         "INPROCESS_WORKER": _bool(env("FORUM_INPROCESS_WORKER"), default=False),
+        # How long a deliverer's claim on outbox rows lasts (renewed as each email goes):
+        # a killed deliverer's unsent rows wait this long before another takes them.
+        "OUTBOX_LEASE_SECONDS": int(env("FORUM_OUTBOX_LEASE_SECONDS", "300")),
         "RATELIMIT_STORAGE_URI": env("FORUM_REDIS_URL", "memory://"),
         "RATELIMIT_ENABLED": _bool(env("FORUM_RATELIMIT"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -10,16 +10,15 @@ from email.message import EmailMessage
 
 from flask import current_app
 
-from forum.db import utcnow
+from forum import outbox
 from forum.notify.models import OutboxMessage
-from forum.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
 
 def queue_email(to: str, subject: str, text: str) -> None:
     """Queue a plain-text email; it is sent after the caller commits."""
-    enqueue("email", {"to": to, "subject": subject, "text": text})
+    outbox.enqueue("email", {"to": to, "subject": subject, "text": text})
 
 
 def _build(payload: dict) -> EmailMessage:
@@ -34,8 +33,10 @@ def _build(payload: dict) -> EmailMessage:
 def deliver(messages: Sequence[OutboxMessage]) -> None:
     """Outbox handler for the "email" topic.
 
-    Each email is marked done as soon as the server has taken it, so if the connection fails
-    part-way through a batch, the retry sends only the rest (nobody gets the same email twice).
+    Each email is marked done, and committed, as soon as the server has taken it, so if the
+    connection fails part-way through a batch, or the worker is stopped or killed, the next
+    run sends only the rest (nobody gets the same email twice; after a kill, at most the one
+    in flight). After SIGTERM the worker stops before the next email.
     """
     config = current_app.config
     built: list[tuple[OutboxMessage, EmailMessage]] = []
@@ -47,9 +48,11 @@ def deliver(messages: Sequence[OutboxMessage]) -> None:
             # every other email in it.
             log.exception("Email %s cannot be built and is dropped", m.id)
     if config["MAIL_BACKEND"] == "console":
-        for _, message in built:
+        for row, message in built:
+            outbox.check_stop()
             print(f"\n--- email to {message['To']} ---\nSubject: {message['Subject']}\n\n"
                   f"{message.get_content()}--- end of email ---", file=sys.stderr, flush=True)
+            outbox.mark_done(row)
         return
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
         if config["SMTP_STARTTLS"]:
@@ -57,6 +60,7 @@ def deliver(messages: Sequence[OutboxMessage]) -> None:
         if config["SMTP_USER"]:
             smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
         for row, message in built:
+            outbox.check_stop()
             try:
                 smtp.send_message(message)
             except smtplib.SMTPRecipientsRefused as error:
@@ -64,4 +68,4 @@ def deliver(messages: Sequence[OutboxMessage]) -> None:
                     raise  # a temporary refusal: the rest of the batch is tried again later
                 log.warning("Email to %s refused for good and dropped: %s", message["To"],
                             error.recipients)
-            row.processed_at = utcnow()
+            outbox.mark_done(row)

@@ -15,7 +15,8 @@ class OutboxMessage(Base):
     """Written in the same transaction as the change it follows; applied after commit."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "topic", "processed_at", "id"),)
+    __table_args__ = (Index("ix_outbox_pending", "topic", "processed_at", "id"),
+                      Index("ix_outbox_claimed_by", "claimed_by"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     topic: Mapped[str] = mapped_column(String(20))  # "email" or "search"
@@ -25,6 +26,10 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Which deliverer holds the row, and until when: one deliverer claims rows with one
+    # UPDATE, so two (an overlapping cron) never both send; a stopped one's claim lapses.
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Notification(Base):
