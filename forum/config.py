@@ -98,6 +98,10 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_ENABLED": _bool(env("FORUM_RATELIMIT"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "AUTH_RATE_LIMIT": env("FORUM_AUTH_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Per member: previews, and posts (new discussions, replies, edits). Each renders
+        # up to 50,000 characters; no person writes this fast.
+        "PREVIEW_RATE_LIMIT": env("FORUM_PREVIEW_RATE_LIMIT", "20 per minute;200 per hour"),
+        "POST_RATE_LIMIT": env("FORUM_POST_RATE_LIMIT", "10 per minute;100 per hour"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime is the limit; no lost long posts
         "SESSION_COOKIE_HTTPONLY": True,

@@ -24,6 +24,27 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 
+# What rendering may cost. Parsing and cleaning take time in proportion to the characters,
+# the lines and, above all, the formatting characters (50,000 "[" took a second; a table of
+# 5,000 cells two): these limits keep any input to a few tens of milliseconds, and are ten
+# times what a long, heavily formatted real post uses (a 30-row table, a hundred links).
+MAX_SOURCE = 50_000
+MAX_LINES = 1_000
+FORMATTING = "[]*_`<|&!~"
+MAX_FORMATTING = 2_000
+# Quotes and lists inside one another. markdown-it silently drops what lies deeper than its
+# maxNesting (20 tokens: a list level takes two), so refuse before it would.
+MAX_NESTING = 8
+_CONTAINERS = frozenset({"blockquote_open", "bullet_list_open", "ordered_list_open"})
+
+
+class TooComplex(ValueError):
+    """Input past the rendering limits; the message says which, in plain English."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
 
 def _set_rel(attrs: dict, new: bool = False) -> dict:
     """Every link a member writes is marked as user content and opens no window handle."""
@@ -71,14 +92,59 @@ def clean(html: str) -> str:
     return _tools.cleaner.clean(html)
 
 
+def _parse(source: str) -> list:
+    """Markdown tokens, or TooComplex before any costly work is done."""
+    if len(source) > MAX_SOURCE:
+        raise TooComplex(f"Message must be {MAX_SOURCE:,} characters or fewer")
+    if source.count("\n") >= MAX_LINES:
+        raise TooComplex(f"Message must be {MAX_LINES:,} lines or fewer. "
+                         "Split it into more than one post")
+    if sum(map(source.count, FORMATTING)) > MAX_FORMATTING:
+        raise TooComplex(
+            f"Message has more than {MAX_FORMATTING:,} formatting characters "
+            f"({' '.join(FORMATTING)}). Remove some formatting, or split it into more than one post")
+    tokens = _tools.md.parse(source)
+    depth = deepest = 0
+    for token in tokens:
+        if token.type in _CONTAINERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.nesting == -1 and token.type.replace("_close", "_open") in _CONTAINERS:
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise TooComplex(f"Quotes and lists can go {MAX_NESTING} levels deep inside one "
+                         "another. Take out some levels")
+    return tokens
+
+
+def problem(source: str) -> str | None:
+    """Why `source` cannot be rendered (past a limit above), or None: forms and services
+    check with this before saving, so the writer sees the message beside the field."""
+    try:
+        _parse(source.replace("\x00", ""))
+    except TooComplex as error:
+        return error.message
+    return None
+
+
 def render(source: str) -> str:
-    """Markdown source to safe HTML, run once at write time and stored beside the source."""
+    """Markdown source to safe HTML, run once at write time and stored beside the source.
+
+    Raises TooComplex for input past the limits (check `problem` first)."""
     source = source.replace("\x00", "")
     md = _tools.md
-    tokens = md.parse(source)
+    tokens = _parse(source)
     _shift_headings(tokens)
     html = md.renderer.render(tokens, md.options, {})
     return clean(html)
+
+
+def as_plain_text(source: str) -> str:
+    """Source shown as written, escaped, for stored text past today's limits (from before
+    them): costs no more than the text's length."""
+    paragraphs = re.split(r"\n\s*\n", source.replace("\x00", "").strip())
+    return "\n".join("<p>" + html.escape(p).replace("\n", "<br>\n") + "</p>"
+                     for p in paragraphs if p)
 
 
 _TAG = re.compile(r"<[^>]*>")

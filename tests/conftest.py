@@ -122,6 +122,27 @@ def runner(app, db):
     return app.test_cli_runner()
 
 
+@contextmanager
+def rate_limited_app(app, database_url: str, tmp_path: Path, **config) -> Iterator:
+    """A fresh app with rate limiting on (the shared test app has it off), on this run's
+    database; `config` sets its limits."""
+    fresh = create_app({
+        "TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database_url,
+        "SEARCH_DIR": str(tmp_path / "search"), "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": True, "SERVER_NAME": "forum.test", "BASE_URL": "http://forum.test",
+        "MAIL_BACKEND": "console", **config,
+    })
+    try:
+        yield fresh
+    finally:
+        # The limiter is one object shared by every app: give the test app back its own settings.
+        from forum.extensions import limiter
+
+        limiter.init_app(app)
+        with fresh.app_context():
+            _db.engine.dispose()
+
+
 class AuthActions:
     def __init__(self, client) -> None:
         self._client = client

@@ -12,6 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forum.community.models import Alliance, Board, Profession
 from forum.discussions.services import BODY_MAX, TITLE_MAX
 from forum.forms import BaseForm
+from forum.markup import problem
 
 INVALID = -1  # what an id that is not a whole number becomes: never a valid choice
 
@@ -49,10 +50,17 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def renderable(form: BaseForm, field: Any) -> None:
+    """Within what rendering may cost (forum.markup's limits), for Preview as for posting."""
+    if field.data and len(field.data) <= BODY_MAX and (message := problem(field.data)):
+        raise ValidationError(message)
+
+
 def _body_field(label: str) -> TextAreaField:
     return TextAreaField(label, validators=[
         DataRequired("Enter your message"),
         Length(max=BODY_MAX, message=f"Message must be {BODY_MAX:,} characters or fewer"),
+        renderable,
     ])
 
 

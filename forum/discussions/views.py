@@ -24,6 +24,7 @@ from forum.errors import InvalidInput, NotFound, PermissionDenied
 from forum.forms import BaseForm, show_error
 from forum.markup import render
 from forum.moderation.guard import check_patient_data
+from forum.ratelimits import allow
 
 bp = Blueprint("discussions", __name__)
 
@@ -121,12 +122,30 @@ def post_url(post: Post) -> str:
     return url_for("discussions.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}")
 
 
+def previewing() -> bool:
+    return "preview" in request.form
+
+
+_TOO_FAST = {
+    "preview": "You have previewed a lot in the last few minutes. Wait a minute, then preview again",
+    "post": "You have posted a lot in the last few minutes. Wait a minute, then try again",
+}
+
+
+def within_rate(form: BaseForm, scope: str) -> bool:
+    """One more preview or post by this member, or a message beside the field (text kept)."""
+    if allow(scope, f"member:{current_user.id}"):
+        return True
+    form.body.errors = [*form.body.errors, _TOO_FAST[scope]]
+    return False
+
+
 def preview_of(form: BaseForm) -> Markup | None:
-    """The rendered body when the Preview button was pressed (render() is our sanitiser)."""
-    if "preview" not in request.form:
+    """The rendered body for the Preview button (render() is our sanitiser; the form has
+    checked the body is within its limits), or None when previewing too fast."""
+    if not within_rate(form, "preview"):
         return None
-    body = form.body.data or ""
-    return Markup(render(body[: services.BODY_MAX]))  # noqa: S704  (render output is clean)
+    return Markup(render(form.body.data or ""))  # noqa: S704  (render output is clean)
 
 
 # --- lists --------------------------------------------------------------------------------
@@ -174,8 +193,9 @@ def new_thread():
         form.alliance.data = _default_alliance(alliances)
     preview = pid = None
     if form.is_submitted() and form.validate():
-        preview = preview_of(form)
-        if preview is None:
+        if previewing():
+            preview = preview_of(form)
+        elif within_rate(form, "post"):
             pid = check_patient_data(title=form.title.data, body=form.body.data)
         if pid is not None and not pid.blocked:
             try:
@@ -248,6 +268,8 @@ def _reply_page(thread: Thread, form: ReplyForm, parent: Post | None,
 
 
 def _reply(thread: Thread, form: ReplyForm, reply_to: Post | None):
+    if not within_rate(form, "post"):
+        return _reply_page(thread, form, reply_to)
     pid = check_patient_data(body=form.body.data)
     if pid.blocked:
         return _reply_page(thread, form, reply_to, pid=pid)
@@ -295,8 +317,9 @@ def edit_post(post_id: int):
     form = form_class(data={"body": post.body_source, "title": post.thread.title})
     preview = pid = None
     if form.is_submitted() and form.validate():
-        preview = preview_of(form)
-        if preview is None:
+        if previewing():
+            preview = preview_of(form)
+        elif within_rate(form, "post"):
             pid = check_patient_data(title=form.title.data if post.is_opening else None,
                                      body=form.body.data)
         if pid is not None and not pid.blocked:

@@ -6,11 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from forum import create_app
 from forum.db import utcnow
-from forum.extensions import limiter
 from forum.members.models import Status
 from tests import factories
+from tests.conftest import rate_limited_app
 
 GENERIC = b"Enter a correct email address and password"
 
@@ -181,22 +180,8 @@ def test_signed_in_member_visiting_login_is_sent_on(client, db, auth):
 
 @pytest.fixture
 def limited_app(app, database_url, tmp_path):
-    """A fresh app with rate limiting on (the shared test app has it off)."""
-    fresh = create_app({
-        "TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database_url,
-        "SEARCH_DIR": str(tmp_path / "search"), "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": True, "AUTH_RATE_LIMIT": "3 per minute",
-        "SERVER_NAME": "forum.test", "BASE_URL": "http://forum.test", "MAIL_BACKEND": "console",
-    })
-    try:
+    with rate_limited_app(app, database_url, tmp_path, AUTH_RATE_LIMIT="3 per minute") as fresh:
         yield fresh
-    finally:
-        # The limiter is one object shared by every app: give the test app back its own settings.
-        limiter.init_app(app)
-        with fresh.app_context():
-            from forum.extensions import db as _db
-
-            _db.engine.dispose()
 
 
 @pytest.mark.parametrize(("path", "data"), [

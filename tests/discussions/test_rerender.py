@@ -43,3 +43,18 @@ def test_rerender_with_nothing_stale_changes_nothing(db, runner):
     result = runner.invoke(args=["content", "rerender"])
     assert result.exit_code == 0
     assert "0 post versions re-rendered" in result.output
+
+
+def test_a_post_saved_before_the_rendering_limits_rerenders_as_its_plain_text(db, runner):
+    author = f.member()
+    thread = f.thread(author)
+    reply = f.reply(author, thread)
+    reply.body_source = "<b>" + "[" * 5_000 + "\n\nsecond"  # past today's limits
+    db.session.commit()
+
+    result = runner.invoke(args=["content", "rerender"])
+
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    html = db.session.get(Post, reply.id).body_html
+    assert html == "<p>&lt;b&gt;" + "[" * 5_000 + "</p>\n<p>second</p>"
