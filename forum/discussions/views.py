@@ -132,19 +132,21 @@ _TOO_FAST = {
 }
 
 
-def within_rate(form: BaseForm, scope: str) -> bool:
-    """One more preview or post by this member, or a message beside the field (text kept)."""
-    if allow(scope, f"member:{current_user.id}"):
-        return True
-    form.body.errors = [*form.body.errors, _TOO_FAST[scope]]
-    return False
+def accepted(form: BaseForm) -> bool:
+    """The form was sent within this member's rate for previews or posts, and is valid.
+
+    The rate is checked first, so a refused request costs nothing (validating parses the
+    Markdown); when refused, the message is beside the field and the text is kept."""
+    scope = "preview" if previewing() else "post"
+    if not allow(scope, f"member:{current_user.id}"):
+        form.body.errors = [_TOO_FAST[scope]]
+        return False
+    return form.validate()
 
 
-def preview_of(form: BaseForm) -> Markup | None:
+def preview_of(form: BaseForm) -> Markup:
     """The rendered body for the Preview button (render() is our sanitiser; the form has
-    checked the body is within its limits), or None when previewing too fast."""
-    if not within_rate(form, "preview"):
-        return None
+    checked the body is within its limits)."""
     return Markup(render(form.body.data or ""))  # noqa: S704  (render output is clean)
 
 
@@ -192,10 +194,10 @@ def new_thread():
         form.board.data = chosen.id if chosen else None
         form.alliance.data = _default_alliance(alliances)
     preview = pid = None
-    if form.is_submitted() and form.validate():
+    if form.is_submitted() and accepted(form):
         if previewing():
             preview = preview_of(form)
-        elif within_rate(form, "post"):
+        else:
             pid = check_patient_data(title=form.title.data, body=form.body.data)
         if pid is not None and not pid.blocked:
             try:
@@ -249,7 +251,7 @@ def render_thread(thread: Thread, form: ReplyForm, status: int = 200):
 def reply(thread_id: int):
     thread = load_thread(thread_id)
     form = ReplyForm()
-    valid = form.validate()
+    valid = accepted(form)
     reply_to = None
     if form.reply_to.data is not None:
         reply_to = queries.get_post(form.reply_to.data) if form.reply_to.data != INVALID else None
@@ -268,8 +270,6 @@ def _reply_page(thread: Thread, form: ReplyForm, parent: Post | None,
 
 
 def _reply(thread: Thread, form: ReplyForm, reply_to: Post | None):
-    if not within_rate(form, "post"):
-        return _reply_page(thread, form, reply_to)
     pid = check_patient_data(body=form.body.data)
     if pid.blocked:
         return _reply_page(thread, form, reply_to, pid=pid)
@@ -300,7 +300,7 @@ def reply_to_post(post_id: int):
     thread = parent.thread
     form = ReplyForm()
     if request.method == "POST":
-        if form.validate():
+        if accepted(form):
             return _reply(thread, form, parent)
         return _reply_page(thread, form, parent)
     refusal = policy.reply_refusal(current_user, thread)
@@ -316,10 +316,10 @@ def edit_post(post_id: int):
     form_class = EditOpeningPostForm if post.is_opening else EditPostForm
     form = form_class(data={"body": post.body_source, "title": post.thread.title})
     preview = pid = None
-    if form.is_submitted() and form.validate():
+    if form.is_submitted() and accepted(form):
         if previewing():
             preview = preview_of(form)
-        elif within_rate(form, "post"):
+        else:
             pid = check_patient_data(title=form.title.data if post.is_opening else None,
                                      body=form.body.data)
         if pid is not None and not pid.blocked:
