@@ -7,6 +7,7 @@ import smtplib
 import sys
 from collections.abc import Sequence
 from email.message import EmailMessage
+from email.utils import parseaddr
 
 from flask import current_app
 
@@ -21,9 +22,15 @@ def queue_email(to: str, subject: str, text: str) -> None:
     outbox.enqueue("email", {"to": to, "subject": subject, "text": text})
 
 
-def _build(payload: dict) -> EmailMessage:
+def _build(payload: dict, row: OutboxMessage) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
+    sender = current_app.config["MAIL_FROM"]
+    message["From"] = sender
+    # One Message-ID per queued email, the same on every attempt: should an email go twice
+    # (the one in flight when a worker is killed), mail systems can tell it is one message.
+    # The time it was queued keeps it unique should ids ever be reused (a restored backup).
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<outbox-{row.id}.{row.created_at:%Y%m%d%H%M%S%f}@{domain}>"
     message["To"] = payload["to"]
     message["Subject"] = payload["subject"]
     message.set_content(payload["text"])
@@ -42,7 +49,7 @@ def deliver(messages: Sequence[OutboxMessage]) -> None:
     built: list[tuple[OutboxMessage, EmailMessage]] = []
     for m in messages:
         try:
-            built.append((m, _build(m.payload)))
+            built.append((m, _build(m.payload, m)))
         except (KeyError, TypeError, ValueError):
             # It can never be sent; failing the batch would hold back (and in the end drop)
             # every other email in it.

@@ -128,6 +128,8 @@ def test_sigkill_mid_batch_resends_at_most_the_message_in_flight(db, relay, flas
     # The one the server had taken when the kill came, before its mark was committed, is
     # the only one that can go twice.
     assert sum(counts.values()) - len(addresses) <= 1, counts.most_common(3)
+    # ... and a second copy carries the first's Message-ID, so mail systems see one message.
+    assert len({m["Message-ID"] for m in relay.messages}) == len(addresses)
 
 
 def test_two_overlapping_outbox_sends_deliver_each_email_once(db, relay, flask_outbox):
