@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+from collections.abc import Iterator
 
 import click
 from flask import Flask
@@ -14,28 +15,34 @@ from forum import outbox
 outbox_cli = AppGroup("outbox", help="Deliver queued email and index updates.")
 
 
-def _stop_on_signals() -> None:
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
     """SIGTERM (systemd, docker) and Ctrl+C finish the message in hand, then stop; a second
-    Ctrl+C stops at once."""
+    Ctrl+C stops at once. The previous handlers are put back afterwards."""
 
     def stop(signum: int, frame: object) -> None:
         outbox.shutdown.set()
         outbox.wake.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if outbox.shutdown.is_set():
+            click.echo("Stopped.")
+        outbox.shutdown.clear()
 
 
 @outbox_cli.command("send")
 def outbox_send() -> None:
     """Apply every pending outbox row (email, search) now."""
-    _stop_on_signals()
-    for topic in outbox.topics():
-        done = outbox.process_all(topic)
-        click.echo(f"{topic}: {done} applied, {outbox.pending_count(topic)} still pending")
-    if outbox.shutdown.is_set():
-        click.echo("Stopped.")
+    with _stop_on_signals():
+        for topic in outbox.topics():
+            done = outbox.process_all(topic)
+            click.echo(f"{topic}: {done} applied, {outbox.pending_count(topic)} still pending")
 
 
 @outbox_cli.command("run")
@@ -45,11 +52,10 @@ def outbox_run() -> None:
 
     from forum import worker
 
-    _stop_on_signals()
     click.echo("Outbox worker running; Ctrl+C to stop.")
-    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl+C
+    with _stop_on_signals(), contextlib.suppress(KeyboardInterrupt):  # a second Ctrl+C
         worker.run_forever(current_app._get_current_object(), outbox.shutdown)
-    click.echo("Stopped.")
+        outbox.shutdown.set()  # run_forever returns only when asked to stop
 
 
 @click.command("seed-demo")

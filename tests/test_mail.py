@@ -52,3 +52,16 @@ def test_a_connection_lost_part_way_through_a_batch_sends_nobody_the_same_email_
     assert sorted(m["To"] for m in received) == ["member0@nhs.net", "member1@nhs.net",
                                                  "member2@nhs.net"]
     assert pending_count("email") == 0
+
+
+def test_outbox_send_in_process_leaves_the_signal_handlers_as_it_found_them(db, runner,
+                                                                             smtp_server):
+    import signal
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    queue_email("first@nhs.net", "Hello", "First message")
+    db.session.commit()
+    result = runner.invoke(args=["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    assert "email: 1 applied, 0 still pending" in result.output
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
