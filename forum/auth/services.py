@@ -14,6 +14,7 @@ from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
 
 from forum.auth import tokens
+from forum.auth.sessions import end_every_session, end_session, start_session
 from forum.community.models import Alliance, Profession
 from forum.db import utcnow
 from forum.errors import DomainError, InvalidInput
@@ -181,7 +182,8 @@ def verify_email(token: str) -> User:
 
 
 def sign_in(email: str, password: str) -> User:
-    """The member these details belong to, if they may sign in; raises SignInRefused otherwise."""
+    """The member these details belong to, with a new session (`User.get_id()` names it), if
+    they may sign in; raises SignInRefused otherwise."""
     user = member_by_email(email)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise SignInRefused(SignInRefused.Reason.CREDENTIALS, WRONG_CREDENTIALS)
@@ -199,8 +201,21 @@ def sign_in(email: str, password: str) -> User:
                             "Your account is waiting for a moderator to approve it. "
                             "We will email you when it is ready.")
     user.last_login_at = utcnow()
+    start_session(user)
     db.session.commit()
     return user
+
+
+def sign_out(user: User) -> None:
+    """End this browser's session on the server, so a copy of its cookies no longer works."""
+    end_session(user)
+    db.session.commit()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session the member has, this browser's too (a lost phone, a shared computer)."""
+    end_every_session(user)
+    db.session.commit()
 
 
 def request_password_reset(email: str) -> None:
@@ -235,6 +250,7 @@ def reset_password(token: str, new_password: str) -> User:
     user = check_reset_token(token)
     check_new_password(new_password, email=user.email, name=user.display_name)
     user.password_hash = hash_password(new_password)
+    end_every_session(user)  # whoever knew the old password is signed out everywhere
     queue_password_changed_email(user)
     db.session.commit()
     return user

@@ -6,6 +6,7 @@ from flask import current_app, url_for
 
 from forum import outbox
 from forum.auth.services import check_new_password, queue_password_changed_email
+from forum.auth.sessions import end_every_session, start_session
 from forum.community.models import Alliance, Profession
 from forum.db import utcnow
 from forum.errors import InvalidInput, PermissionDenied
@@ -111,7 +112,10 @@ def update_profile(actor: User, member: User, *, display_name: str, profession_i
 
 
 def change_password(actor: User, *, current_password: str, new_password: str) -> None:
-    """Change your own password; the current one is asked for, so an open laptop is not enough."""
+    """Change your own password; the current one is asked for, so an open laptop is not enough.
+
+    Every other browser is signed out; this one gets a new session (`actor.get_id()`).
+    """
     if not verify_password(actor.password_hash, current_password):
         raise InvalidInput("Your current password is not correct", field="current_password")
     check_new_password(new_password, email=actor.email, name=actor.display_name)
@@ -119,5 +123,7 @@ def change_password(actor: User, *, current_password: str, new_password: str) ->
         raise InvalidInput("Your new password must be different from your current one",
                            field="password")
     actor.password_hash = hash_password(new_password)
+    end_every_session(actor)
+    start_session(actor)
     queue_password_changed_email(actor)
     db.session.commit()
