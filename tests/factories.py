@@ -102,6 +102,7 @@ def sign_in(client, user: User) -> None:
 
     session_id = start_session(user)
     db.session.commit()
+    db.session.refresh(user)  # loaded again, as before the commit, for tests that expunge it
     with client.session_transaction() as session:
         session["_user_id"] = session_id
         session["_fresh"] = True

@@ -20,7 +20,8 @@ from forum.db import utcnow
 from forum.errors import DomainError, InvalidInput
 from forum.extensions import db
 from forum.members.models import Role, Status, User
-from forum.members.queries import member_by_email, member_by_id
+from forum.members.names import check_display_name
+from forum.members.queries import member_by_email, member_by_id, staff_names
 from forum.notify.mail import queue_email
 from forum.passwords import hash_password, password_problem, verify_password
 
@@ -112,6 +113,7 @@ def register_member(*, email: str, display_name: str, password: str,
                     profession_id: int | None, alliance_id: int | None, organisation: str,
                     mailing_list_consent: bool) -> None:
     """Create a pending member and email a verification link; for a taken address, email its owner."""
+    display_name = check_display_name(display_name, staff_names=staff_names())
     check_new_password(password, email=email, name=display_name)
     # Hash before looking the address up, so both paths take as long as each other.
     password_hash = hash_password(password)
@@ -266,6 +268,7 @@ def queue_password_changed_email(user: User) -> None:
 
 def create_admin(*, email: str, display_name: str, password: str) -> User:
     """An active, verified admin (the `create-admin` command)."""
+    display_name = check_display_name(display_name, staff_names=staff_names())
     check_new_password(password, email=email, name=display_name)
     now = utcnow()
     user = add_member(email=email, display_name=display_name, password_hash=hash_password(password),

@@ -12,6 +12,8 @@ from forum.db import utcnow
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
 from forum.members.models import Status, User
+from forum.members.names import check_display_name
+from forum.members.queries import staff_names
 from forum.moderation.models import AuditEntry
 from forum.notify.mail import queue_email
 from forum.passwords import hash_password, verify_password
@@ -94,9 +96,10 @@ def update_profile(actor: User, member: User, *, display_name: str, profession_i
     alliance = db.session.get(Alliance, alliance_id) if alliance_id is not None else None
     if alliance_id is not None and alliance is None:
         raise InvalidInput("Select your cancer alliance", field="alliance")
-    if display_name.strip() != member.display_name:  # search finds posts by author's name
+    display_name = check_display_name(display_name, staff_names=staff_names(excluding=member.id))
+    if display_name != member.display_name:  # search finds posts by author's name
         outbox.enqueue("search", {"kind": "author", "id": member.id})
-    member.display_name = display_name.strip()
+    member.display_name = display_name
     member.profession = profession
     member.alliance = alliance
     member.organisation = organisation.strip()
