@@ -103,6 +103,9 @@ def register_outbox_handlers(app: Flask) -> None:
     from forum.notify.mail import deliver
 
     outbox.register_handler("email", deliver)
+    from forum.auth.services import apply_link_requests
+
+    outbox.register_handler("auth", apply_link_requests)  # reset and verification links
     from forum.search import init_app as init_search
 
     init_search(app)

@@ -8,11 +8,13 @@ address is told by email instead.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
 
+from forum import outbox
 from forum.auth import tokens
 from forum.auth.sessions import end_every_session, end_session, start_session
 from forum.community.models import Alliance, Profession
@@ -23,6 +25,7 @@ from forum.members.models import Role, Status, User
 from forum.members.names import check_display_name
 from forum.members.queries import member_by_email, member_by_id, staff_names
 from forum.notify.mail import queue_email
+from forum.notify.models import OutboxMessage
 from forum.passwords import hash_password, password_problem, verify_password
 
 
@@ -154,11 +157,11 @@ def _queue_already_registered_email(user: User) -> None:
 
 
 def resend_verification(email: str) -> None:
-    """Send a new link if this address is waiting to be confirmed; otherwise do nothing."""
-    user = member_by_email(email)
-    if user is not None and user.email_verified_at is None and user.status == Status.PENDING:
-        _queue_verification_email(user)
-        db.session.commit()
+    """Send a new link if this address is waiting to be confirmed; otherwise do nothing.
+
+    The same work for every address (see `apply_link_requests`).
+    """
+    _request_link("verify", email)
 
 
 def check_verification_token(token: str) -> User:
@@ -221,10 +224,37 @@ def sign_out_everywhere(user: User) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the address has an account; otherwise do nothing, silently."""
-    user = member_by_email(email)
-    if user is None or user.status == Status.REJECTED:
-        return
+    """Email a reset link if the address has an account; otherwise do nothing, silently.
+
+    The same work for every address (see `apply_link_requests`).
+    """
+    _request_link("reset", email)
+
+
+def _request_link(kind: str, email: str) -> None:
+    # Looking the address up here would make a member's request slower than a stranger's
+    # (15 ms against 5 ms: the email row and its commit), which tells a visitor who is
+    # registered. Every request writes one row instead; the outbox worker answers it.
+    outbox.enqueue("auth", {"kind": kind, "email": email.strip()[:254]})
+    db.session.commit()
+
+
+def apply_link_requests(messages: Sequence[OutboxMessage]) -> None:
+    """Outbox handler for "auth": email the links asked for, to addresses that may have one."""
+    # The worker has no request: a bare one lets url_for build paths (BASE_URL is prefixed).
+    with current_app.test_request_context():
+        for message in messages:
+            user = member_by_email(str(message.payload.get("email", "")))
+            if user is None:
+                continue
+            kind = message.payload.get("kind")
+            if kind == "reset" and user.status != Status.REJECTED:
+                _queue_reset_email(user)
+            elif kind == "verify" and user.email_verified_at is None and user.status == Status.PENDING:
+                _queue_verification_email(user)
+
+
+def _queue_reset_email(user: User) -> None:
     token = tokens.make(tokens.RESET_SALT, {"id": user.id, "p": tokens.fingerprint(user.password_hash)})
     minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
     queue_email(user.email, f"Reset your password for {_site()}", (
@@ -235,7 +265,6 @@ def request_password_reset(email: str) -> None:
         f"The link works once, for {minutes} minutes. If you did not ask, ignore this email: "
         f"your password has not changed.\n"
     ))
-    db.session.commit()
 
 
 def check_reset_token(token: str) -> User:
