@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 
+from forum.auth.queries import live_session_count
 from forum.auth.services import sign_out_everywhere
 from forum.auth.views import rate_limited
 from forum.discussions.policy import is_member
@@ -61,7 +62,8 @@ def edit_account():
         else:
             flash("Your profile has been updated.", "success")
             return redirect(url_for("members.profile", user_id=current_user.id))
-    return render_template("members/edit_account.html", form=form, pid=pid)
+    return render_template("members/edit_account.html", form=form, pid=pid,
+                           devices=live_session_count(current_user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

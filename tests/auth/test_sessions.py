@@ -122,3 +122,11 @@ def test_signing_out_leaves_no_session_row_behind(app, db):
     assert db.session.scalar(db.select(db.func.count()).select_from(MemberSession)) == 1
     laptop.post("/logout")
     assert db.session.scalar(db.select(db.func.count()).select_from(MemberSession)) == 0
+
+
+def test_the_account_page_says_how_many_devices_are_signed_in(app, db):
+    member = factories.member()
+    laptop = _signed_in(app, member)
+    assert b"You are signed in on 1 device (this one)" in laptop.get("/account").data
+    _signed_in(app, member, remember=False)
+    assert b"You are signed in on 2 devices, including this one" in laptop.get("/account").data
