@@ -22,7 +22,7 @@ from forum.db import utcnow
 from forum.errors import DomainError, InvalidInput
 from forum.extensions import db
 from forum.members.models import Role, Status, User
-from forum.members.names import check_display_name
+from forum.members.names import check_display_name, clean_organisation
 from forum.members.queries import member_by_email, member_by_id, staff_names
 from forum.notify.mail import queue_email
 from forum.notify.models import OutboxMessage
@@ -117,6 +117,7 @@ def register_member(*, email: str, display_name: str, password: str,
                     mailing_list_consent: bool) -> None:
     """Create a pending member and email a verification link; for a taken address, email its owner."""
     display_name = check_display_name(display_name, staff_names=staff_names())
+    organisation = clean_organisation(organisation)
     check_new_password(password, email=email, name=display_name)
     # Hash before looking the address up, so both paths take as long as each other.
     password_hash = hash_password(password)

@@ -46,15 +46,26 @@ def _is_invisible(char: str) -> bool:
     return char in INVISIBLE_CHARACTERS or unicodedata.category(char) in INVISIBLE_CATEGORIES
 
 
-def clean_display_name(name: str) -> str:
-    """The name as it will be stored (NFC, one plain space between words); raises InvalidInput
-    if it holds an invisible or direction-changing character."""
+def visible_line(text: str, *, field: str, message: str) -> str:
+    """One line of text as it will be stored (NFC, one plain space between words); raises
+    InvalidInput(message, field) if it holds an invisible or direction-changing character."""
     # Any space character (no-break, ideographic, ...) becomes a plain space first.
-    spaced = "".join(" " if unicodedata.category(c) == "Zs" else c for c in name)
+    spaced = "".join(" " if unicodedata.category(c) == "Zs" else c for c in text)
     if any(_is_invisible(c) for c in spaced):
-        raise InvalidInput(INVISIBLE_MESSAGE, field=FIELD)
-    cleaned = " ".join(unicodedata.normalize("NFC", spaced).split(" ")).strip()
-    cleaned = re.sub(" {2,}", " ", cleaned)
+        raise InvalidInput(message, field=field)
+    return re.sub(" {2,}", " ", unicodedata.normalize("NFC", spaced)).strip()
+
+
+def clean_organisation(organisation: str) -> str:
+    """The organisation shown beside a member's name: visible characters only, like the name."""
+    return visible_line(organisation, field="organisation",
+                        message=INVISIBLE_MESSAGE.replace("display name", "organisation"))
+
+
+def clean_display_name(name: str) -> str:
+    """The name as it will be stored; raises InvalidInput if it holds an invisible or
+    direction-changing character, or is too short or long once spaces are tidied."""
+    cleaned = visible_line(name, field=FIELD, message=INVISIBLE_MESSAGE)
     if not 2 <= len(cleaned) <= 80:
         raise InvalidInput(LENGTH_MESSAGE, field=FIELD)
     return cleaned

@@ -12,7 +12,7 @@ from forum.db import utcnow
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
 from forum.members.models import Status, User
-from forum.members.names import check_display_name
+from forum.members.names import check_display_name, clean_organisation
 from forum.members.queries import staff_names
 from forum.moderation.models import AuditEntry
 from forum.notify.mail import queue_email
@@ -97,12 +97,13 @@ def update_profile(actor: User, member: User, *, display_name: str, profession_i
     if alliance_id is not None and alliance is None:
         raise InvalidInput("Select your cancer alliance", field="alliance")
     display_name = check_display_name(display_name, staff_names=staff_names(excluding=member.id))
+    organisation = clean_organisation(organisation)
     if display_name != member.display_name:  # search finds posts by author's name
         outbox.enqueue("search", {"kind": "author", "id": member.id})
     member.display_name = display_name
     member.profession = profession
     member.alliance = alliance
-    member.organisation = organisation.strip()
+    member.organisation = organisation
     member.bio = bio.strip()
     member.notify_replies = notify_replies
     member.mailing_list_consent = mailing_list_consent

@@ -185,3 +185,18 @@ def test_names_are_isolated_so_a_stored_bidi_name_cannot_reorder_the_page(client
     factories.sign_in(client, viewer)
     page = client.get(f"/threads/{thread.id}").data.decode()
     assert "<bdi>Tom Gallagher " + RLO + "(rotarédom)</bdi>" in page
+
+
+# --- the same fault in the other line of text shown beside a name ---------------------------
+
+def test_the_organisation_shown_beside_a_name_refuses_invisible_characters_too(
+        signed_in, client, db, registration):
+    response = signed_in.post("/account", data={
+        "display_name": "Amara Okafor", "profession": str(factories.profession("gp").id),
+        "alliance": str(factories.alliance("pan-london-national").id),
+        "organisation": "Homerton " + RLO + "Moderators"})
+    assert b'id="organisation-error"' in response.data
+    assert INVISIBLE_MESSAGE.encode() in response.data
+    stranger = client.application.test_client()
+    response = stranger.post("/register", data=registration(organisation="Hack\u200bney"))
+    assert b'id="organisation-error"' in response.data
