@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 from typing import Any
 
@@ -51,16 +50,10 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        """The member a session belongs to, while their password is the one it began with."""
-        from forum.members.models import User
+        """The member a session belongs to, while it has not been signed out."""
+        from forum.auth.sessions import member_for_session
 
-        user_id, _, _ = session_id.partition(".")
-        if not user_id.isdigit() or len(user_id) > 10:
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not hmac.compare_digest(user.get_id(), session_id):
-            return None
-        return user
+        return member_for_session(session_id)
 
     register_security_headers(app)
 
@@ -110,6 +103,9 @@ def register_outbox_handlers(app: Flask) -> None:
     from forum.notify.mail import deliver
 
     outbox.register_handler("email", deliver)
+    from forum.auth.services import apply_link_requests
+
+    outbox.register_handler("auth", apply_link_requests)  # reset and verification links
     from forum.search import init_app as init_search
 
     init_search(app)

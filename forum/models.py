@@ -1,5 +1,6 @@
 """Imports every model module so the metadata is complete (Alembic, create_all, mappers)."""
 
+from forum.auth.models import MemberSession
 from forum.community.models import Alliance, Board, Profession
 from forum.discussions.models import Post, PostRevision, Thread, thread_professions
 from forum.members.models import Role, Status, User
@@ -7,7 +8,7 @@ from forum.moderation.models import AuditEntry, Report, StaffNote
 from forum.notify.models import Notification, OutboxMessage
 
 __all__ = [
-    "Alliance", "AuditEntry", "Board", "Notification", "OutboxMessage", "Post",
+    "Alliance", "AuditEntry", "Board", "MemberSession", "Notification", "OutboxMessage", "Post",
     "PostRevision", "Profession", "Report", "Role", "StaffNote", "Status", "Thread", "User",
     "thread_professions",
 ]

@@ -1,6 +1,6 @@
 """Response headers every page carries."""
 
-from flask import Flask, Response
+from flask import Flask, Response, g, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -16,6 +16,19 @@ CSP = "; ".join([
 ])
 
 
+def _for_a_member() -> bool:
+    """Whether this response was made for a signed-in member (and so may hold their personal
+    pages, names, notifications or moderation work): never kept by a browser or proxy cache.
+
+    Only a response that looked at who is signed in can depend on it, so the user is not
+    loaded here just to decide; static files are the same for everyone and stay cacheable.
+    """
+    if request.endpoint == "static":
+        return False
+    user = g.get("_login_user")
+    return bool(user is not None and user.is_authenticated)
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -24,6 +37,8 @@ def register_security_headers(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if _for_a_member():
+            response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request
+from markupsafe import Markup
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -66,10 +67,30 @@ def plural(n: int, word: str, plural_word: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (plural_word or word + 's')}"
 
 
+ROLE_BADGES = {"moderator": "Moderator", "admin": "Organiser"}
+
+
+def member_name(user: Any, href: str | None = None) -> Markup:
+    """A member's name, isolated from the text around it (so a stored direction control cannot
+    reorder the page), linked if `href` is given, with a badge for a moderator or organiser.
+
+    The one place a role is shown beside a name: from `user.role`, never from the name's text.
+    """
+    html = Markup("<bdi>{}</bdi>").format(user.display_name)
+    if href:
+        html = Markup('<a href="{}">{}</a>').format(href, html)
+    role = getattr(user.role, "value", user.role)
+    if role in ROLE_BADGES:
+        html += Markup(' <strong class="role-badge role-badge--{}">{}</strong>').format(
+            role, ROLE_BADGES[role])
+    return html
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, ago=time_ago, iso=iso)
     app.jinja_env.globals.update(
-        url_with=url_with, plural=plural, has_endpoint=lambda name: name in app.view_functions,
+        url_with=url_with, plural=plural, member_name=member_name,
+        has_endpoint=lambda name: name in app.view_functions,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -95,11 +95,16 @@ def reply(author: User, thread, reply_to=None, body: str = "Thanks, that is usef
 
 
 def sign_in(client, user: User) -> None:
-    """Sign `user` in on the test client by setting Flask-Login's session keys."""
+    """Sign `user` in on the test client: a session on the server, and Flask-Login's keys."""
     from flask import g, has_app_context
 
+    from forum.auth.sessions import start_session
+
+    session_id = start_session(user)
+    db.session.commit()
+    db.session.refresh(user)  # loaded again, as before the commit, for tests that expunge it
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = session_id
         session["_fresh"] = True
     if has_app_context():
         # Requests in tests share the fixture's app context, where Flask-Login caches the user.

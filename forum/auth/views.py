@@ -128,6 +128,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        services.sign_out(current_user)
     logout_user()
     flash("You have signed out.", "success")
     return redirect(_home())

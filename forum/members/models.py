@@ -64,13 +64,14 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # Flask-Login: pending and rejected accounts cannot sign in
         return self.status in (Status.ACTIVE, Status.SUSPENDED)
 
-    def get_id(self) -> str:
-        """What Flask-Login keeps in the session and the remember-me cookie: the member's id
-        and a keyed fingerprint of their password hash, so a new password signs out every
-        other browser (see forum.load_user)."""
-        from forum.auth.tokens import fingerprint
+    # The key of the signed-in session this member was loaded from (not a column): set by
+    # forum.auth.sessions when a browser signs in or its cookie is read.
+    session_key = None
 
-        return f"{self.id}.{fingerprint(self.password_hash)}"
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and remember-me cookies: the member's id and
+        their session's key, which forum.auth.sessions checks against the server's record."""
+        return f"{self.id}.{self.session_key or ''}"
 
     @property
     def is_moderator(self) -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from forum.community.models import Alliance, Profession
 from forum.errors import NotFound
 from forum.extensions import db
-from forum.members.models import Status, User
+from forum.members.models import Role, Status, User
 
 VISIBLE_STATUSES = (Status.ACTIVE, Status.SUSPENDED)
 
@@ -23,6 +23,14 @@ def member_by_email(email: str) -> User | None:
 
 def member_by_id(user_id: int) -> User | None:
     return db.session.get(User, user_id)
+
+
+def staff_names(*, excluding: int | None = None) -> list[str]:
+    """The display names of moderators and organisers (but `excluding`'s), which no one may copy."""
+    stmt = select(User.display_name).where(User.role.in_((Role.MODERATOR, Role.ADMIN)))
+    if excluding is not None:
+        stmt = stmt.where(User.id != excluding)
+    return list(db.session.scalars(stmt))
 
 
 def pending_approvals() -> list[User]:

@@ -6,11 +6,14 @@ from flask import current_app, url_for
 
 from forum import outbox
 from forum.auth.services import check_new_password, queue_password_changed_email
+from forum.auth.sessions import end_every_session, start_session
 from forum.community.models import Alliance, Profession
 from forum.db import utcnow
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
 from forum.members.models import Status, User
+from forum.members.names import check_display_name, clean_organisation
+from forum.members.queries import staff_names
 from forum.moderation.models import AuditEntry
 from forum.notify.mail import queue_email
 from forum.passwords import hash_password, verify_password
@@ -93,12 +96,14 @@ def update_profile(actor: User, member: User, *, display_name: str, profession_i
     alliance = db.session.get(Alliance, alliance_id) if alliance_id is not None else None
     if alliance_id is not None and alliance is None:
         raise InvalidInput("Select your cancer alliance", field="alliance")
-    if display_name.strip() != member.display_name:  # search finds posts by author's name
+    display_name = check_display_name(display_name, staff_names=staff_names(excluding=member.id))
+    organisation = clean_organisation(organisation)
+    if display_name != member.display_name:  # search finds posts by author's name
         outbox.enqueue("search", {"kind": "author", "id": member.id})
-    member.display_name = display_name.strip()
+    member.display_name = display_name
     member.profession = profession
     member.alliance = alliance
-    member.organisation = organisation.strip()
+    member.organisation = organisation
     member.bio = bio.strip()
     member.notify_replies = notify_replies
     member.mailing_list_consent = mailing_list_consent
@@ -111,7 +116,10 @@ def update_profile(actor: User, member: User, *, display_name: str, profession_i
 
 
 def change_password(actor: User, *, current_password: str, new_password: str) -> None:
-    """Change your own password; the current one is asked for, so an open laptop is not enough."""
+    """Change your own password; the current one is asked for, so an open laptop is not enough.
+
+    Every other browser is signed out; this one gets a new session (`actor.get_id()`).
+    """
     if not verify_password(actor.password_hash, current_password):
         raise InvalidInput("Your current password is not correct", field="current_password")
     check_new_password(new_password, email=actor.email, name=actor.display_name)
@@ -119,5 +127,7 @@ def change_password(actor: User, *, current_password: str, new_password: str) ->
         raise InvalidInput("Your new password must be different from your current one",
                            field="password")
     actor.password_hash = hash_password(new_password)
+    end_every_session(actor)
+    start_session(actor)
     queue_password_changed_email(actor)
     db.session.commit()

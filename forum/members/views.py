@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 
+from forum.auth.queries import live_session_count
+from forum.auth.services import sign_out_everywhere
 from forum.auth.views import rate_limited
 from forum.discussions.policy import is_member
 from forum.errors import InvalidInput, NotFound, PermissionDenied
@@ -60,7 +62,8 @@ def edit_account():
         else:
             flash("Your profile has been updated.", "success")
             return redirect(url_for("members.profile", user_id=current_user.id))
-    return render_template("members/edit_account.html", form=form, pid=pid)
+    return render_template("members/edit_account.html", form=form, pid=pid,
+                           devices=live_session_count(current_user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -75,14 +78,25 @@ def change_password():
         except InvalidInput as error:
             show_error(form, error)
         else:
-            # Every other browser is now signed out (the session id carries the password's
-            # fingerprint); this one stays signed in, remembered if it was.
+            # Every other browser is now signed out; this one has a new session and stays
+            # signed in, remembered if it was.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
             login_user(current_user._get_current_object(), remember=remembered)
             flash("Your password has been changed. Any other browser signed in to your account "
                   "has been signed out.", "success")
             return redirect(url_for("members.edit_account"))
     return render_template("members/change_password.html", form=form)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_every_device():
+    """Like Discourse's "Log out all": every session ends, this browser's too."""
+    sign_out_everywhere(current_user)
+    logout_user()
+    flash("You have been signed out of every device, including this one. Sign in again to "
+          "carry on.", "success")
+    return redirect(url_for("auth.login"))
 
 
 def _require_reviewer() -> None:

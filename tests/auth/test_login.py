@@ -218,9 +218,7 @@ def test_forms_carry_a_csrf_token_and_posts_without_one_are_refused(app, client,
 def test_guessing_the_current_password_from_a_signed_in_session_is_rate_limited(db, limited_app):
     user = factories.member()
     client = limited_app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+    factories.sign_in(client, user)
     data = {"current_password": "a wrong guess here", "password": "new long passphrase 7",
             "confirm": "new long passphrase 7"}
     statuses = [client.post("/account/password", data=data).status_code for _ in range(4)]

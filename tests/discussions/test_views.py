@@ -180,7 +180,7 @@ def test_deep_replies_say_whom_they_answer(client, db, member):
                          body=f"Level {n + 1}")
     html = page(client.get(f"/threads/{thread.id}"))
     assert "post--depth-4" not in html
-    assert 'In reply to <a href="#post-' in html and ">Writer 3</a>" in html
+    assert 'In reply to <a href="#post-' in html and "><bdi>Writer 3</bdi></a>" in html
     assert html.count('class="post__replies"') == 2
 
 

@@ -23,7 +23,7 @@ def test_profile_shows_who_they_are(signed_in, db):
                              profession_slug="dietitian", alliance_slug="south-east-london",
                              bio="Dietitian in oncology.\n\nInterested in prehab.")
     page = signed_in.get(f"/members/{other.id}").data.decode()
-    assert '<h1 id="profile-name">Priya Shah</h1>' in page
+    assert '<h1 id="profile-name"><bdi>Priya Shah</bdi></h1>' in page
     assert 'href="/professions/dietitian">Dietitian</a>' in page
     assert 'href="/alliances/south-east-london">South East London</a>' in page
     assert "Guy&#39;s and St Thomas&#39;" in page
