@@ -188,7 +188,7 @@ def edit_post(actor: User, post: Post, *, body: str, title: str | None = None,
 
 def _audit_moderator_edit(actor: User, post: Post, *, body: str, title: str | None) -> None:
     """A moderator changing someone else's words is a moderation action: it is audited."""
-    from forum.moderation.services import audit
+    from forum.moderation.services.common import audit
 
     if body != post.body_source:
         audit(actor, "edit_post", "post", post.id, before=post.body_source, after=body)

@@ -96,7 +96,7 @@ def profile_confirmations(days: int = 30, limit: int = 20) -> list[AuditEntry]:
     from datetime import timedelta
 
     from forum.db import utcnow
-    from forum.moderation.services import PROFILE_PID_ACTION
+    from forum.moderation.services.members import PROFILE_PID_ACTION
 
     return list(db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == PROFILE_PID_ACTION,
