@@ -14,7 +14,7 @@ from sqlalchemy import select
 from forum import outbox
 from forum.community.models import Alliance, Board, Profession
 from forum.db import utcnow
-from forum.discussions import policy
+from forum.discussions import counters, policy
 from forum.discussions.models import Post, PostRevision, Thread
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
@@ -57,23 +57,10 @@ def needs_premoderation(author: User) -> bool:
 # --- counters -----------------------------------------------------------------------------
 
 def publish_counters(post: Post) -> None:
-    """Count a post that others can now see: thread, board and author counters.
-
-    Called for posts published at once, and by moderation when it approves a pending post
-    (the caller commits).
-    """
-    thread, board, now = post.thread, post.thread.board, post.created_at or utcnow()
-    if post.is_opening:
-        board.thread_count += 1
-    else:
-        thread.reply_count += 1
-        thread.last_activity_at = max(thread.last_activity_at or now, now)
-    board.post_count += 1
-    if board.last_activity_at is None or now >= board.last_activity_at:
-        board.last_activity_at = now
-        board.last_thread_id = thread.id
-    post.author.post_count += 1
-    post.author.approved_post_count += 1
+    """Count a post that others can now see: thread, board and author counters, in SQL
+    (forum.discussions.counters). Called for posts published at once, and by moderation when
+    it approves a pending post (the caller commits)."""
+    counters.publish(post)
 
 
 def _revision(post: Post, editor: User, title: str | None) -> PostRevision:
@@ -170,7 +157,7 @@ def edit_post(actor: User, post: Post, *, body: str, title: str | None = None,
     post.body_source = body
     post.body_html = render(body)
     post.edited_at = utcnow()
-    post.revision_count += 1
+    counters.bump(post, revision_count=1)  # two tabs saving at once get numbers of their own
     if title_changed:
         thread.title = new_title  # type: ignore[assignment]
     if hold:

@@ -10,6 +10,7 @@ from werkzeug.routing import BuildError
 from forum import outbox
 from forum.community.models import Board
 from forum.db import utcnow
+from forum.discussions import counters
 from forum.discussions.models import Post, Thread
 from forum.errors import InvalidInput
 from forum.extensions import db
@@ -89,9 +90,18 @@ def _search_thread(thread: Thread) -> None:
 
 
 def _published_post_count(thread_id: int) -> int:
+    """The thread's posts its board counts (see forum.discussions.counters)."""
     return db.session.scalar(
         select(func.count()).select_from(Post).where(Post.thread_id == thread_id,
-                                                     Post.pending.is_(False))
+                                                     counters.counted())
+    ) or 0
+
+
+def _opening_counted(thread_id: int) -> int:
+    """1 when the thread's opening post is counted (so its board counts the thread), else 0."""
+    return db.session.scalar(
+        select(func.count()).select_from(Post).where(Post.thread_id == thread_id,
+                                                     Post.is_opening.is_(True), counters.counted())
     ) or 0
 
 

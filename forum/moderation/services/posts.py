@@ -7,6 +7,7 @@ from sqlalchemy import delete, update
 
 from forum import outbox
 from forum.db import utcnow
+from forum.discussions import counters
 from forum.discussions import services as discussions
 from forum.discussions.models import Post, PostRevision
 from forum.errors import InvalidInput
@@ -87,10 +88,10 @@ def delete_post_permanently(actor: User, post: Post, *, reason: str) -> None:
     if post.is_opening:
         raise InvalidInput("This is the opening post: delete the whole discussion instead.")
     thread = post.thread
-    if not post.pending:
-        thread.reply_count = max(0, thread.reply_count - 1)
-        thread.board.post_count = max(0, thread.board.post_count - 1)
-        post.author.post_count = max(0, post.author.post_count - 1)
+    if counters.is_counted(post):
+        counters.bump(thread, reply_count=-1)
+        counters.bump(thread.board, post_count=-1)
+        counters.bump(post.author, post_count=-1)
     post_id = post.id
     audit(actor, "delete_post", "post", post_id, reason=reason,
           before=f"Post by {post.author.display_name} in “{thread.title}” (thread {thread.id})",
@@ -111,11 +112,15 @@ def approve_post(actor: User, post: Post) -> Post:
     """Publish a post that waited in the queue (first posts, or a patient-data check);
     an opening post publishes its thread."""
     policy.require_moderator(actor)
-    if not post.pending:
-        raise InvalidInput("This post is not waiting for approval.")
     reason = post.pending_reason
-    post.pending = False
-    post.pending_reason = ""
+    # Claimed in SQL: of two moderators approving at once, one publishes (and counts) it.
+    claimed = db.session.execute(
+        update(Post).where(Post.id == post.id, Post.pending.is_(True))
+        .values(pending=False, pending_reason="").execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(post, ["pending", "pending_reason"])
+    if not claimed:
+        raise InvalidInput("This post is not waiting for approval.")
     if post.hidden_at is not None:  # rejected earlier; a moderator changed their mind
         post.hidden_at, post.hidden_by_id, post.hidden_reason = None, None, ""
     thread = post.thread

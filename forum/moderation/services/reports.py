@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 
 from forum.db import utcnow
+from forum.discussions import counters
 from forum.discussions.models import Post
 from forum.errors import InvalidInput
 from forum.extensions import db
@@ -29,13 +30,6 @@ AUTO_HIDE_REASON = ("Hidden automatically because three members reported it. "
 QUEUE_OUTCOMES = ("dismiss", "hide", "hide_and_warn", "lock")
 
 
-def _open_reporters(post: Post) -> int:
-    return db.session.scalar(
-        select(func.count(func.distinct(Report.reporter_id)))
-        .where(Report.post_id == post.id, Report.status == ReportStatus.OPEN)
-    ) or 0
-
-
 def report_post(actor: User, post: Post, *, reason: str, detail: str = "") -> Report:
     """A member flags a post for moderators; three members' reports hide it until one decides."""
     policy.require(policy.can_report(actor, post), "You cannot report this post.")
@@ -53,8 +47,11 @@ def report_post(actor: User, post: Post, *, reason: str, detail: str = "") -> Re
                     status=ReportStatus.OPEN, created_at=utcnow())
     db.session.add(report)
     db.session.flush()
-    post.open_report_count = _open_reporters(post)
-    if post.open_report_count >= AUTO_HIDE_REPORTS and post.hidden_at is None:
+    # Counted in SQL: three members reporting at once make 3, and exactly one of them (the
+    # one whose report makes it 3) hides the post.
+    counters.bump(post, open_report_count=1)
+    db.session.expire(post, ["hidden_at"])
+    if post.open_report_count == AUTO_HIDE_REPORTS and post.hidden_at is None:
         _hide_post(None, post, AUTO_HIDE_REASON)
     db.session.commit()
     return report
@@ -66,6 +63,19 @@ OUTCOME_TEXT = {
     "hide_and_warn": "A moderator has hidden the post you reported and warned its author.",
     "lock": "A moderator has locked the discussion with the post you reported.",
 }
+
+
+def _claim(reports: list[Report]) -> None:
+    """Mark the reports as being closed in SQL first: of two moderators answering the same
+    reports at once, the second is told, and reporters hear one outcome."""
+    claimed = db.session.execute(
+        update(Report).where(Report.id.in_([r.id for r in reports]),
+                             Report.status == ReportStatus.OPEN)
+        .values(status=ReportStatus.RESOLVED).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != len(reports):
+        db.session.rollback()
+        raise InvalidInput("Another moderator has just answered these reports.")
 
 
 def resolve_reports(actor: User, post: Post, *, outcome: str, note: str = "") -> list[Report]:
@@ -84,6 +94,7 @@ def resolve_reports(actor: User, post: Post, *, outcome: str, note: str = "") ->
         # Otherwise the reporters would be told the author was warned when they were not.
         raise InvalidInput("You cannot warn the author of this post: choose “Hide” instead.",
                            field="outcome")
+    _claim(reports)
     reasons = ", ".join(dict.fromkeys(REPORT_REASONS[r.reason].lower() for r in reports))
     why = note or f"Reported by members: {reasons}."
     if outcome == "dismiss":
@@ -106,7 +117,8 @@ def resolve_reports(actor: User, post: Post, *, outcome: str, note: str = "") ->
         report.resolved_at = now
         report.resolved_by_id = actor.id
         report.outcome = outcome
-    post.open_report_count = 0
+    # Less what these reports counted, not set to 0: a report made meanwhile stays counted.
+    counters.bump(post, open_report_count=-len({r.reporter_id for r in reports}))
     audit(actor, "resolve_reports", "post", post.id, reason=note,
           after=f"{outcome.replace('_', ' ')} ({len(reports)} report{'s' if len(reports) != 1 else ''})")
     told: set[int] = set()

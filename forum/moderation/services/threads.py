@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from forum import outbox
 from forum.community.models import Alliance, Board, Profession
 from forum.db import utcnow
+from forum.discussions import counters
 from forum.discussions import services as discussions
 from forum.discussions.models import Post, Thread
 from forum.errors import InvalidInput
@@ -17,6 +18,7 @@ from forum.extensions import db
 from forum.members.models import User
 from forum.moderation import policy
 from forum.moderation.services.common import (
+    _opening_counted,
     _published_post_count,
     _reason,
     _refresh_board_latest,
@@ -119,20 +121,15 @@ def move_thread(actor: User, thread: Thread, *, board: Board, alliance: Alliance
     before = _placement(thread)
     old_board = thread.board
     if board.id != old_board.id:
-        if not thread.pending:
-            count = _published_post_count(thread.id)
-            old_board.thread_count = max(0, old_board.thread_count - 1)
-            old_board.post_count = max(0, old_board.post_count - count)
-            board.thread_count += 1
-            board.post_count += count
+        count, opening = _published_post_count(thread.id), _opening_counted(thread.id)
+        counters.bump(old_board, thread_count=-opening, post_count=-count)
+        counters.bump(board, thread_count=opening, post_count=count,
+                      active_at=thread.last_activity_at if opening else None,
+                      latest_thread_id=thread.id)
         thread.board = board
         db.session.flush()
         if old_board.last_thread_id == thread.id:
             _refresh_board_latest(old_board)
-        if not thread.pending and (board.last_activity_at is None
-                                   or thread.last_activity_at >= board.last_activity_at):
-            board.last_activity_at = thread.last_activity_at
-            board.last_thread_id = thread.id
     thread.alliance = alliance
     thread.professions = list(dict.fromkeys(professions))
     after = _placement(thread)
@@ -193,27 +190,21 @@ def merge_thread(actor: User, source: Thread, target: Thread, *, reason: str = "
     if source.merged_into_id is not None or target.merged_into_id is not None:
         raise InvalidInput("That discussion has already been merged into another one",
                            field="target")
-    moved = _published_post_count(source.id)
+    moved, opening = _published_post_count(source.id), _opening_counted(source.id)
     db.session.execute(update(Post).where(Post.thread_id == source.id)
                        .values(thread_id=target.id, is_opening=False)
                        .execution_options(synchronize_session=False))
-    if not source.pending:
-        source.board.thread_count = max(0, source.board.thread_count - 1)
-        source.board.post_count = max(0, source.board.post_count - moved)
-        target.board.post_count += moved
-        target.reply_count += moved
+    active_at, target_counted = source.last_activity_at, _opening_counted(target.id)
+    counters.bump(target, reply_count=moved, active_at=active_at)
+    counters.bump(source.board, thread_count=-opening, post_count=-moved)
+    counters.bump(target.board, post_count=moved,
+                  active_at=active_at if target_counted else None, latest_thread_id=target.id)
     source.reply_count = 0
     source.merged_into_id = target.id
     # Threads merged into `source` earlier now lead straight to `target` (one redirect).
     db.session.execute(update(Thread).where(Thread.merged_into_id == source.id)
                        .values(merged_into_id=target.id)
                        .execution_options(synchronize_session=False))
-    if source.last_activity_at and source.last_activity_at > target.last_activity_at:
-        target.last_activity_at = source.last_activity_at
-        board = target.board
-        if not target.pending and (board.last_activity_at is None
-                                   or target.last_activity_at >= board.last_activity_at):
-            board.last_activity_at, board.last_thread_id = target.last_activity_at, target.id
     db.session.flush()
     if source.board.last_thread_id == source.id:
         _refresh_board_latest(source.board)
@@ -244,7 +235,7 @@ def split_thread(actor: User, thread: Thread, posts: Sequence[Post], *, title: s
                            field="posts")
     ids = {p.id for p in chosen}
     first = chosen[0]
-    published = [p for p in chosen if not p.pending]
+    published = [p for p in chosen if counters.is_counted(p)]
     new = Thread(board=thread.board, alliance=thread.alliance, author=first.author, title=title,
                  created_at=first.created_at, last_activity_at=chosen[-1].created_at,
                  professions=list(thread.professions), pending=first.pending,
@@ -261,10 +252,9 @@ def split_thread(actor: User, thread: Thread, posts: Sequence[Post], *, title: s
     db.session.execute(update(Post).where(Post.thread_id == thread.id, Post.reply_to_id.in_(ids))
                        .values(reply_to_id=None).execution_options(synchronize_session=False))
     db.session.flush()
-    thread.reply_count = max(0, thread.reply_count - len(published))
+    counters.bump(thread, reply_count=-len(published))
     _refresh_thread_activity(thread)
-    if not new.pending:
-        thread.board.thread_count += 1
+    counters.bump(thread.board, thread_count=int(counters.is_counted(first)))
     audit(actor, "split_thread", "thread", thread.id, reason=reason,
           after=f"Moved {len(chosen)} repl{'y' if len(chosen) == 1 else 'ies'} to “{title}” "
                 f"(thread {new.id})")
@@ -282,18 +272,14 @@ def delete_thread_permanently(actor: User, thread: Thread, *, reason: str) -> No
     post_ids = list(db.session.scalars(select(Post.id).where(Post.thread_id == thread.id)))
     per_author = db.session.execute(
         select(Post.author_id, func.count()).where(Post.thread_id == thread.id,
-                                                   Post.pending.is_(False))
-        .group_by(Post.author_id)
+                                                   counters.counted())
+        .group_by(Post.author_id).order_by(Post.author_id)
     ).all()
     board = thread.board
-    if not thread.pending:
-        board.thread_count = max(0, board.thread_count - 1)
-        board.post_count = max(0, board.post_count - sum(n for _, n in per_author))
+    counters.bump(board, thread_count=-_opening_counted(thread.id),
+                  post_count=-sum(n for _, n in per_author))
     for author_id, n in per_author:
-        db.session.execute(update(User).where(User.id == author_id)
-                           .values(post_count=func.max(User.post_count - n, 0)
-                                   if db.engine.dialect.name == "sqlite"
-                                   else func.greatest(User.post_count - n, 0)))
+        counters.bump(db.session.get(User, author_id), post_count=-n)
     audit(actor, "delete_thread", "thread", thread.id, reason=reason, before=thread.title,
           after=f"Deleted with {len(post_ids)} post{'s' if len(post_ids) != 1 else ''}")
     # Empty shells of threads merged into this one go too; their posts already moved here.
