@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,6 +18,7 @@ from forum.discussions import policy
 from forum.discussions.models import Post, PostRevision, Thread, thread_professions
 from forum.extensions import db
 from forum.members.models import User
+from forum.moderation.guard import HOLD_EDIT
 
 # The seeded alliance that stands for "every alliance": a thread scoped to it has alliance None.
 PAN_LONDON_SLUG = "pan-london-national"
@@ -198,6 +199,16 @@ def recent_posts_by_author(author: User, viewer: Any, limit: int = 10) -> list[P
         joinedload(Post.thread).joinedload(Thread.board),
     ).order_by(Post.created_at.desc(), Post.id.desc()).limit(limit)
     return list(db.session.scalars(stmt))
+
+
+def waiting_post_count(author: User) -> int:
+    """The author's posts waiting for a moderator (not turned down, not deleted): what their
+    own profile adds to the posts everyone can count."""
+    return db.session.scalar(
+        select(func.count()).select_from(Post).where(
+            Post.author_id == author.id, Post.pending.is_(True), Post.hidden_at.is_(None),
+            Post.deleted_at.is_(None), Post.pending_reason != HOLD_EDIT)
+    ) or 0
 
 
 def boards_for_home() -> list[Board]:

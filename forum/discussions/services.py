@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import current_app
 from sqlalchemy import select
 
 from forum import outbox
 from forum.community.models import Alliance, Board, Profession
 from forum.db import utcnow
-from forum.discussions import counters, policy
+from forum.discussions import counters, held, policy
 from forum.discussions.models import Post, PostRevision, Thread
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
@@ -24,7 +23,7 @@ from forum.members.models import User
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
-PENDING_REASON = "first posts are checked by a moderator"
+PENDING_REASON = held.FIRST_POSTS
 
 
 # --- input --------------------------------------------------------------------------------
@@ -49,9 +48,7 @@ def clean_body(body: str) -> str:
 
 def needs_premoderation(author: User) -> bool:
     """New members' first posts wait for a moderator (PREMODERATE_FIRST_POSTS of them)."""
-    if author.is_moderator:
-        return False
-    return current_app.config.get("PREMODERATE_FIRST_POSTS", 0) > author.approved_post_count
+    return held.first_posts_left(author) > 0
 
 
 # --- counters -----------------------------------------------------------------------------
@@ -108,9 +105,7 @@ def reply_to_thread(actor: User, thread: Thread, *, body: str,
     if reply_to is not None:
         if reply_to.thread_id != thread.id:
             raise InvalidInput("You can only reply to a post in this discussion.", field="reply_to")
-        # Deleted and hidden posts take no replies (the author and moderators still read them).
-        if (not policy.can_view_post(actor, reply_to) or reply_to.deleted_at is not None
-                or reply_to.hidden_at is not None):
+        if not policy.post_takes_replies(actor, reply_to):
             raise InvalidInput("That post cannot be replied to.", field="reply_to")
     body = clean_body(body)
     _check_slow_mode(actor, thread)

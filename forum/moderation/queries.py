@@ -191,6 +191,12 @@ def reports_against(member: User) -> int:
     ) or 0
 
 
+def waiting_posts(member: User) -> int:
+    from forum.discussions.queries import waiting_post_count
+
+    return waiting_post_count(member)
+
+
 def thread_for_moderation(thread_id: int) -> Thread | None:
     from forum.discussions.queries import get_thread
 

@@ -3,13 +3,14 @@ posts held back (first posts, a patient-data check)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from forum import outbox
 from forum.db import utcnow
-from forum.discussions import counters
+from forum.discussions import counters, held
 from forum.discussions import services as discussions
-from forum.discussions.models import Post, PostRevision
+from forum.discussions.models import Post, PostRevision, Thread
 from forum.errors import InvalidInput
 from forum.extensions import db
 from forum.members.models import User
@@ -108,18 +109,22 @@ def delete_post_permanently(actor: User, post: Post, *, reason: str) -> None:
     db.session.expire_all()
 
 
-def approve_post(actor: User, post: Post) -> Post:
-    """Publish a post that waited in the queue (first posts, or a patient-data check);
-    an opening post publishes its thread."""
-    policy.require_moderator(actor)
-    reason = post.pending_reason
-    # Claimed in SQL: of two moderators approving at once, one publishes (and counts) it.
+def _claim_pending(post: Post) -> bool:
+    """Publish in SQL first: of two moderators approving at once, one publishes (and counts)."""
     claimed = db.session.execute(
         update(Post).where(Post.id == post.id, Post.pending.is_(True))
         .values(pending=False, pending_reason="").execution_options(synchronize_session=False)
     ).rowcount
     db.session.expire(post, ["pending", "pending_reason"])
-    if not claimed:
+    return bool(claimed)
+
+
+def approve_post(actor: User, post: Post) -> Post:
+    """Publish a post that waited in the queue (first posts, or a patient-data check);
+    an opening post publishes its thread."""
+    policy.require_moderator(actor)
+    reason = post.pending_reason
+    if not _claim_pending(post):
         raise InvalidInput("This post is not waiting for approval.")
     if post.hidden_at is not None:  # rejected earlier; a moderator changed their mind
         post.hidden_at, post.hidden_by_id, post.hidden_reason = None, None, ""
@@ -131,15 +136,48 @@ def approve_post(actor: User, post: Post) -> Post:
     if reason != HOLD_EDIT:
         discussions.publish_counters(post)
     audit(actor, "approve_post", "post", post.id, reason=reason)
-    if post.is_opening:
-        _search_thread(thread)
-    else:
-        _search_post(post)
+    _search_published(post)
+    released = _release_first_posts(actor, post.author) if reason == held.FIRST_POSTS else 0
+    also = (f" {released} other post{'s' if released != 1 else ''} of yours that waited as a new "
+            f"member {'is' if released == 1 else 'are'} published too." if released else "")
     tell(post.author, kind="post_approved",
-         text=f"A moderator approved your post in “{thread.title}”: everyone can see it now.",
+         text=f"A moderator approved your post in “{thread.title}”: everyone can see it now.{also}",
          link=thread_path(thread.id, post.id))
     db.session.commit()
     return post
+
+
+def _search_published(post: Post) -> None:
+    if post.is_opening:
+        _search_thread(post.thread)
+    else:
+        _search_post(post)
+
+
+def _release_first_posts(actor: User, author: User) -> int:
+    """Once a new member's first posts are approved, the others they wrote meanwhile (held
+    only as first posts, not for a patient-data check) are published too: they no longer
+    wait for the reason their label gave."""
+    if held.first_posts_left(author) > 0:
+        return 0
+    waiting = list(db.session.scalars(
+        select(Post).where(Post.author_id == author.id, Post.pending.is_(True),
+                           Post.pending_reason == held.FIRST_POSTS, Post.hidden_at.is_(None),
+                           Post.deleted_at.is_(None))
+        .options(joinedload(Post.thread).joinedload(Thread.board)).order_by(Post.id)
+    ))
+    released = 0
+    for post in waiting:
+        if not _claim_pending(post):
+            continue
+        if post.is_opening:
+            post.thread.pending = False
+        discussions.publish_counters(post)
+        audit(actor, "release_post", "post", post.id,
+              reason="The member's first posts were approved")
+        _search_published(post)
+        released += 1
+    return released
 
 
 def reject_post(actor: User, post: Post, *, reason: str) -> Post:
