@@ -67,15 +67,20 @@ def reply_count_text(posts: Sequence[Post], viewer: Any) -> str:
     """"3 replies (1 of yours waiting for a moderator)": the replies this viewer sees on the
     thread page, so the header and the list of replies agree for the author and for others."""
     replies = [p for p in posts if not p.is_opening]
-    text = f"{len(replies)} {'reply' if len(replies) == 1 else 'replies'}"
     waiting = [p for p in replies if is_waiting(p)]
-    if not waiting:
-        return text
     viewer_id = getattr(viewer, "id", None)
     mine = sum(1 for p in waiting if p.author_id == viewer_id)
-    if mine == len(waiting) == len(replies):
-        whose = "yours" if mine == 1 else "all yours"
-        return f"{text} ({whose}, waiting for a moderator)"
-    if mine == len(waiting):
+    return replies_text(len(replies), len(waiting), mine)
+
+
+def replies_text(total: int, waiting: int = 0, mine: int = 0) -> str:
+    """The words for `total` replies of which `waiting` wait for a moderator, `mine` of them
+    the viewer's (thread lists say it the same way as the thread page)."""
+    text = f"{total} {'reply' if total == 1 else 'replies'}"
+    if not waiting:
+        return text
+    if mine == waiting == total:
+        return f"{text} ({'yours' if mine == 1 else 'all yours'}, waiting for a moderator)"
+    if mine == waiting:
         return f"{text} ({mine} of yours waiting for a moderator)"
-    return f"{text} ({len(waiting)} waiting for a moderator)"
+    return f"{text} ({waiting} waiting for a moderator)"

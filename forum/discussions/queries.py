@@ -69,8 +69,23 @@ def threads_page(viewer: Any, *, board: Board | None = None, alliance: Alliance 
     stmt = stmt.options(*_thread_row_options()).order_by(
         Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc()
     )
-    return db.paginate(stmt, page=page, per_page=per_page or current_app.config["THREADS_PER_PAGE"],
-                       error_out=False, count=True)
+    found = db.paginate(stmt, page=page, per_page=per_page or current_app.config["THREADS_PER_PAGE"],
+                        error_out=False, count=True)
+    found.waiting = my_waiting_replies(viewer, [t.id for t in found.items])  # type: ignore[attr-defined]
+    return found
+
+
+def my_waiting_replies(viewer: Any, thread_ids: Sequence[int]) -> dict[int, int]:
+    """{thread id: the viewer's replies there waiting for a moderator}, in one query: lists
+    count them as the thread page does for their author (others never see them)."""
+    if not thread_ids or not policy.is_member(viewer):
+        return {}
+    return {thread_id: n for thread_id, n in db.session.execute(
+        select(Post.thread_id, func.count()).where(
+            Post.author_id == viewer.id, Post.thread_id.in_(thread_ids),
+            Post.is_opening.is_(False), Post.pending.is_(True), Post.hidden_at.is_(None),
+            Post.deleted_at.is_(None)).group_by(Post.thread_id)
+    )}
 
 
 def get_thread(thread_id: int) -> Thread | None:

@@ -129,6 +129,19 @@ def test_thread_header_and_replies_heading_agree_for_the_author_and_for_others(
     assert text_of(html, "replies-title") == "0 replies"
 
 
+def test_thread_lists_count_the_viewers_waiting_replies_as_the_thread_page_does(
+        client, db, people, thread, premoderate):
+    f.reply(people["newcomer"], thread, body="Waiting reply")
+    f.sign_in(client, people["newcomer"])
+    for path in ("/discussions", f"/boards/{thread.board.slug}"):
+        html = page(client.get(path))
+        assert (text_of(html, f"thread-{thread.id}-replies")
+                == "1 reply (yours, waiting for a moderator)")
+    f.sign_in(client, people["other"])
+    html = page(client.get("/discussions"))
+    assert text_of(html, f"thread-{thread.id}-replies") == "0 replies"
+
+
 def test_profile_counts_held_posts_for_their_author_only(client, db, people, thread,
                                                          premoderate):
     newcomer = people["newcomer"]
