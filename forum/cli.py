@@ -121,6 +121,26 @@ def content_rerender() -> None:
     click.echo(f"{changed} post versions re-rendered; run `outbox send` to update search.")
 
 
+@content_cli.command("recount")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def content_recount(quiet: bool) -> None:
+    """Put right every kept counter (replies, discussions, posts, reports) that differs from a
+    fresh count: after a crash, a restore, or counters lost before they were kept in SQL."""
+    from tqdm import tqdm
+
+    from forum.discussions.counters import recount, total_rows
+
+    with tqdm(total=total_rows(), unit=" rows", desc="Recounting", disable=quiet) as bar:
+        report = recount(progress=bar.update)
+    if not report.rows_fixed:
+        click.echo(f"Every counter was right ({report.rows_checked:,} rows checked).")
+        return
+    click.echo(f"Fixed {report.counters_fixed:,} counters on {report.rows_fixed:,} rows "
+               f"({report.rows_checked:,} rows checked):")
+    for name, rows in sorted(report.fixed.items()):
+        click.echo(f"  {name}: {rows:,} row{'s' if rows != 1 else ''}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(outbox_cli)

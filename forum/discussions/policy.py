@@ -101,6 +101,16 @@ def reply_refusal(viewer: Any, thread: Thread) -> str | None:
     return "You cannot reply to this discussion."
 
 
+def post_takes_replies(viewer: Any, post: Post) -> bool:
+    """Whether `viewer` may answer this post (given they may reply in its thread): not once
+    deleted or hidden; a post waiting for a moderator only by its own author."""
+    if post.deleted_at is not None or post.hidden_at is not None:
+        return False
+    if not can_view_post(viewer, post):
+        return False
+    return not post.pending or _is_author(viewer, post)
+
+
 def can_edit_post(viewer: Any, post: Post) -> bool:
     """Authors edit their own posts (not once deleted or hidden, nor in a locked thread)."""
     if post.deleted_at is not None:

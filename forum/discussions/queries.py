@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,6 +18,7 @@ from forum.discussions import policy
 from forum.discussions.models import Post, PostRevision, Thread, thread_professions
 from forum.extensions import db
 from forum.members.models import User
+from forum.moderation.guard import HOLD_EDIT
 
 # The seeded alliance that stands for "every alliance": a thread scoped to it has alliance None.
 PAN_LONDON_SLUG = "pan-london-national"
@@ -68,8 +69,23 @@ def threads_page(viewer: Any, *, board: Board | None = None, alliance: Alliance 
     stmt = stmt.options(*_thread_row_options()).order_by(
         Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc()
     )
-    return db.paginate(stmt, page=page, per_page=per_page or current_app.config["THREADS_PER_PAGE"],
-                       error_out=False, count=True)
+    found = db.paginate(stmt, page=page, per_page=per_page or current_app.config["THREADS_PER_PAGE"],
+                        error_out=False, count=True)
+    found.waiting = my_waiting_replies(viewer, [t.id for t in found.items])  # type: ignore[attr-defined]
+    return found
+
+
+def my_waiting_replies(viewer: Any, thread_ids: Sequence[int]) -> dict[int, int]:
+    """{thread id: the viewer's replies there waiting for a moderator}, in one query: lists
+    count them as the thread page does for their author (others never see them)."""
+    if not thread_ids or not policy.is_member(viewer):
+        return {}
+    return {thread_id: n for thread_id, n in db.session.execute(
+        select(Post.thread_id, func.count()).where(
+            Post.author_id == viewer.id, Post.thread_id.in_(thread_ids),
+            Post.is_opening.is_(False), Post.pending.is_(True), Post.hidden_at.is_(None),
+            Post.deleted_at.is_(None)).group_by(Post.thread_id)
+    )}
 
 
 def get_thread(thread_id: int) -> Thread | None:
@@ -198,6 +214,16 @@ def recent_posts_by_author(author: User, viewer: Any, limit: int = 10) -> list[P
         joinedload(Post.thread).joinedload(Thread.board),
     ).order_by(Post.created_at.desc(), Post.id.desc()).limit(limit)
     return list(db.session.scalars(stmt))
+
+
+def waiting_post_count(author: User) -> int:
+    """The author's posts waiting for a moderator (not turned down, not deleted): what their
+    own profile adds to the posts everyone can count."""
+    return db.session.scalar(
+        select(func.count()).select_from(Post).where(
+            Post.author_id == author.id, Post.pending.is_(True), Post.hidden_at.is_(None),
+            Post.deleted_at.is_(None), Post.pending_reason != HOLD_EDIT)
+    ) or 0
 
 
 def boards_for_home() -> list[Board]:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import current_app
 from sqlalchemy import select
 
 from forum import outbox
 from forum.community.models import Alliance, Board, Profession
 from forum.db import utcnow
-from forum.discussions import policy
+from forum.discussions import counters, held, policy
 from forum.discussions.models import Post, PostRevision, Thread
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
@@ -24,7 +23,7 @@ from forum.members.models import User
 
 TITLE_MAX = 200
 BODY_MAX = MAX_SOURCE
-PENDING_REASON = "first posts are checked by a moderator"
+PENDING_REASON = held.FIRST_POSTS
 
 
 # --- input --------------------------------------------------------------------------------
@@ -51,31 +50,16 @@ def clean_body(body: str) -> str:
 
 def needs_premoderation(author: User) -> bool:
     """New members' first posts wait for a moderator (PREMODERATE_FIRST_POSTS of them)."""
-    if author.is_moderator:
-        return False
-    return current_app.config.get("PREMODERATE_FIRST_POSTS", 0) > author.approved_post_count
+    return held.first_posts_left(author) > 0
 
 
 # --- counters -----------------------------------------------------------------------------
 
 def publish_counters(post: Post) -> None:
-    """Count a post that others can now see: thread, board and author counters.
-
-    Called for posts published at once, and by moderation when it approves a pending post
-    (the caller commits).
-    """
-    thread, board, now = post.thread, post.thread.board, post.created_at or utcnow()
-    if post.is_opening:
-        board.thread_count += 1
-    else:
-        thread.reply_count += 1
-        thread.last_activity_at = max(thread.last_activity_at or now, now)
-    board.post_count += 1
-    if board.last_activity_at is None or now >= board.last_activity_at:
-        board.last_activity_at = now
-        board.last_thread_id = thread.id
-    post.author.post_count += 1
-    post.author.approved_post_count += 1
+    """Count a post that others can now see: thread, board and author counters, in SQL
+    (forum.discussions.counters). Called for posts published at once, and by moderation when
+    it approves a pending post (the caller commits)."""
+    counters.publish(post)
 
 
 def _revision(post: Post, editor: User, title: str | None) -> PostRevision:
@@ -123,9 +107,7 @@ def reply_to_thread(actor: User, thread: Thread, *, body: str,
     if reply_to is not None:
         if reply_to.thread_id != thread.id:
             raise InvalidInput("You can only reply to a post in this discussion.", field="reply_to")
-        # Deleted and hidden posts take no replies (the author and moderators still read them).
-        if (not policy.can_view_post(actor, reply_to) or reply_to.deleted_at is not None
-                or reply_to.hidden_at is not None):
+        if not policy.post_takes_replies(actor, reply_to):
             raise InvalidInput("That post cannot be replied to.", field="reply_to")
     body = clean_body(body)
     _check_slow_mode(actor, thread)
@@ -172,7 +154,7 @@ def edit_post(actor: User, post: Post, *, body: str, title: str | None = None,
     post.body_source = body
     post.body_html = render(body)
     post.edited_at = utcnow()
-    post.revision_count += 1
+    counters.bump(post, revision_count=1)  # two tabs saving at once get numbers of their own
     if title_changed:
         thread.title = new_title  # type: ignore[assignment]
     if hold:
@@ -190,7 +172,7 @@ def edit_post(actor: User, post: Post, *, body: str, title: str | None = None,
 
 def _audit_moderator_edit(actor: User, post: Post, *, body: str, title: str | None) -> None:
     """A moderator changing someone else's words is a moderation action: it is audited."""
-    from forum.moderation.services import audit
+    from forum.moderation.services.common import audit
 
     if body != post.body_source:
         audit(actor, "edit_post", "post", post.id, before=post.body_source, after=body)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from forum.community.models import Board
-from forum.discussions import policy, queries, services
+from forum.discussions import held, policy, queries, services
 from forum.discussions.forms import (
     INVALID,
     EditOpeningPostForm,
@@ -29,8 +29,12 @@ from forum.ratelimits import allow
 bp = Blueprint("discussions", __name__)
 
 MAX_PAGE = 100_000
-PENDING_MESSAGE = ("Thank you. A moderator will check your post before others can see it. "
-                   "You can see it already.")
+
+
+def pending_message(reason: str) -> str:
+    """What the author reads after saving a post that waits for a moderator."""
+    return (f"Thank you. Only you and the moderators can see your post for now. "
+            f"{held.message_for(reason, current_user)}")
 
 
 class SignInRequired(Exception):
@@ -46,7 +50,7 @@ def _sign_in(error: SignInRequired) -> Response:
 def _template_globals(state) -> None:
     """Templates (and the macros they import) ask policy whether to show a button."""
     state.app.jinja_env.globals.update(policy=policy, is_pan_london=queries.is_pan_london,
-                                       link=link)
+                                       link=link, held=held)
 
 
 _PROBE = 7_919_000_000  # a number no real id reaches, to find where ids go in a URL
@@ -211,8 +215,8 @@ def new_thread():
             except InvalidInput as error:
                 show_error(form, error)
             else:
-                flash(PENDING_MESSAGE if thread.pending else "Your discussion has started.",
-                      "success")
+                flash(pending_message(pid.hold or held.FIRST_POSTS) if thread.pending
+                      else "Your discussion has started.", "success")
                 return redirect(url_for("discussions.show_thread", thread_id=thread.id), 303)
     return render_template("discussions/new_thread.html", form=form, preview=preview, pid=pid)
 
@@ -240,6 +244,7 @@ def render_thread(thread: Thread, form: ReplyForm, status: int = 200):
     return render_template(
         "discussions/thread.html", thread=thread, opening=opening, tree=tree,
         posts=posts, by_id={p.id: p for p in posts}, flat=flat, form=form,
+        reply_count=held.reply_count_text(posts, current_user),
         refusal=policy.reply_refusal(current_user, thread),
         view_arg="flat" if flat else None, can_reply_here=policy.can_reply(current_user, thread),
         viewer=current_user._get_current_object() if current_user.is_authenticated else None,
@@ -282,7 +287,8 @@ def _reply(thread: Thread, form: ReplyForm, reply_to: Post | None):
     except InvalidInput as error:
         show_error(form, error)
         return _reply_page(thread, form, reply_to)
-    flash(PENDING_MESSAGE if post.pending else "Your reply has been posted.", "success")
+    flash(pending_message(post.pending_reason) if post.pending else "Your reply has been posted.",
+          "success")
     return redirect(post_url(post), 303)
 
 
@@ -304,6 +310,8 @@ def reply_to_post(post_id: int):
             return _reply(thread, form, parent)
         return _reply_page(thread, form, parent)
     refusal = policy.reply_refusal(current_user, thread)
+    if refusal is None and not policy.post_takes_replies(current_user, parent):
+        refusal = "That post cannot be replied to."
     return _reply_page(thread, form, parent, refusal, 403 if refusal else 200)
 
 
@@ -330,8 +338,8 @@ def edit_post(post_id: int):
             except InvalidInput as error:
                 show_error(form, error)
             else:
-                flash(PENDING_MESSAGE if post.pending else "Your changes have been saved.",
-                      "success")
+                flash(pending_message(post.pending_reason) if post.pending
+                      else "Your changes have been saved.", "success")
                 return redirect(post_url(post), 303)
     return render_template("discussions/edit_post.html", post=post, form=form, preview=preview,
                            pid=pid)

@@ -108,7 +108,7 @@ def update_profile(actor: User, member: User, *, display_name: str, profession_i
     member.notify_replies = notify_replies
     member.mailing_list_consent = mailing_list_consent
     if confirmed_finding:
-        from forum.moderation.services import profile_text_confirmed
+        from forum.moderation.services.members import profile_text_confirmed
 
         profile_text_confirmed(actor, summary=confirmed_finding, commit=False)
     db.session.commit()

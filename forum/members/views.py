@@ -25,6 +25,12 @@ def _recent_posts(member, viewer) -> list:
     return list(recent_posts_by_author(member, viewer, limit=10))
 
 
+def _waiting(member) -> int:
+    from forum.discussions.queries import waiting_post_count
+
+    return waiting_post_count(member)
+
+
 @bp.get("/members/<int:user_id>")
 @login_required
 def profile(user_id: int):
@@ -32,9 +38,10 @@ def profile(user_id: int):
     if member.id != current_user.id and not is_member(current_user):
         # Profiles are members-only: a suspended member reads nothing members-only.
         raise PermissionDenied("Your account cannot see members' profiles at the moment.")
+    is_self = member.id == current_user.id
     return render_template("members/profile.html", member=member,
-                           posts=_recent_posts(member, current_user),
-                           is_self=member.id == current_user.id)
+                           posts=_recent_posts(member, current_user), is_self=is_self,
+                           waiting=_waiting(member) if is_self or current_user.is_moderator else 0)
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from forum.discussions.services import TITLE_MAX
 from forum.forms import BaseForm
 from forum.moderation.models import REPORT_REASONS
 from forum.moderation.policy import SLOW_MODE_MAX_MINUTES
-from forum.moderation.services import REASON_MAX
+from forum.moderation.services.common import REASON_MAX
 from forum.urls import MAX_ID
 
 

@@ -65,10 +65,24 @@ def nhs_check_digit_ok(digits: str) -> bool:
     return check == int(digits[9])
 
 
+# Labelled ("NHS no 055 203 4096", "Patient NHS number: 0830166130", "nhs# ...", "CHI
+# number ..."): ten digits in any grouping of spaces, dashes or dots, right after the label.
+_NHS_LABELLED = re.compile(
+    r"\b(?:nhs|chi)(?:\s*(?:no\b\.?|num\b\.?|number\b|#))?(?:\s*(?:is\b|was\b|[:#=]))?\s*"
+    r"(?<![\d+])(\d(?:[ .\-]?\d){9})(?!\d)(?![ .\-]\d)",
+    re.IGNORECASE,
+)
+
+
 def _nhs_numbers(text: str) -> Iterable[Finding]:
+    for match in _NHS_LABELLED.finditer(text):
+        # Labelled, a leading 0 is no phone prefix: Scottish CHI numbers start with the day
+        # of birth (01-31) and pass the same check.
+        if nhs_check_digit_ok(re.sub(r"\D", "", match.group(1))):
+            yield Finding(NHS_NUMBER, match.start(1), match.end(1), match.group(1))
     for match in _NHS.finditer(text):
         digits = "".join(match.groups())
-        # A leading 0 is a UK phone number's trunk prefix; NHS numbers never start with 0.
+        # Unlabelled, a leading 0 is a UK phone number's trunk prefix.
         if digits[0] == "0" or not nhs_check_digit_ok(digits):
             continue
         yield Finding(NHS_NUMBER, match.start(), match.end(), match.group())

@@ -96,7 +96,7 @@ def profile_confirmations(days: int = 30, limit: int = 20) -> list[AuditEntry]:
     from datetime import timedelta
 
     from forum.db import utcnow
-    from forum.moderation.services import PROFILE_PID_ACTION
+    from forum.moderation.services.members import PROFILE_PID_ACTION
 
     return list(db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == PROFILE_PID_ACTION,
@@ -189,6 +189,12 @@ def reports_against(member: User) -> int:
         select(func.count()).select_from(Report).join(Post, Post.id == Report.post_id)
         .where(Post.author_id == member.id)
     ) or 0
+
+
+def waiting_posts(member: User) -> int:
+    from forum.discussions.queries import waiting_post_count
+
+    return waiting_post_count(member)
 
 
 def thread_for_moderation(thread_id: int) -> Thread | None:

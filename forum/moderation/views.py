@@ -481,7 +481,7 @@ def _member_page(member: User, *, warn: WarnForm | None = None,
         lift_form=lift or OptionalReasonForm(formdata=None, prefix="lift"),
         role_form=role or RoleForm(formdata=None, prefix="role", data={"role": member.role.value}),
         notes=queries.staff_notes(member), history=queries.member_history(member),
-        reports_against=queries.reports_against(member),
+        reports_against=queries.reports_against(member), waiting=queries.waiting_posts(member),
     )
 
 

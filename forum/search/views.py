@@ -10,6 +10,7 @@ from flask_login import current_user
 from forum.discussions import queries as reference
 from forum.search import search as run_search
 from forum.search.forms import SearchForm
+from forum.search.held import held_matches
 from forum.search.queries import Filters
 from forum.search.schema import KINDS
 
@@ -71,4 +72,4 @@ def search():
     results = run_search(form.q.data or "", viewer=current_user, filters=filters, page=_page_arg(),
                          per_page=PER_PAGE)
     return render_template("search/search.html", form=form, results=results, chosen=chosen,
-                           kinds=KINDS)
+                           kinds=KINDS, held_posts=held_matches(current_user, form.q.data or ""))

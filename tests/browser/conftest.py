@@ -171,6 +171,7 @@ class Sample:
     thread_id: int
     opening_id: int
     reply_ids: list[int]
+    held_thread_id: int | None = None  # the author's discussion waiting for a moderator
 
 
 LONG_BODY = """Hello all. We started a **lymphoedema** clinic in our practice last spring.
@@ -241,11 +242,26 @@ def sample(live_server) -> Sample:
             parent = post
         thread_id = thread.id
         _moderation_examples(db, moderator["id"], author["id"], reply_ids)
+        held_thread_id = _held_example(author_user)
     live_server.wait_for_outbox()
     return Sample(author=author, reader=reader, moderator=moderator, applicant=applicant,
                   board_slug="rehab-and-lymphoedema", alliance_slug="north-central-london",
                   profession_slug="general-practice-nurse", thread_id=thread_id,
-                  opening_id=opening_id, reply_ids=reply_ids)
+                  opening_id=opening_id, reply_ids=reply_ids, held_thread_id=held_thread_id)
+
+
+def _held_example(author) -> int:
+    """A discussion of the author's held for a patient-data check, with a held reply."""
+    import factories
+
+    from forum.discussions.services import reply_to_thread, start_thread
+
+    thread = start_thread(author, board=factories.board("rehab-and-lymphoedema"),
+                          title="Zinc paste bandaging at home", body="Who supplies zinc paste?",
+                          hold="possible patient data")
+    reply_to_thread(author, thread, body="Our zinc paste came from the community team.",
+                    hold="possible patient data")
+    return thread.id
 
 
 def _moderation_examples(db, moderator_id: int, reporter_id: int, reply_ids: list[int]) -> None:

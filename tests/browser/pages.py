@@ -85,6 +85,11 @@ PAGE_TYPES = [
              lambda s: {"thread_id": s.thread_id}),
     PageType("hide-post", "moderator", "moderation.hide_post",
              lambda s: {"post_id": s.reply_ids[0]}),
+    PageType("thread-held-author", "author", "discussions.show_thread",
+             lambda s: {"thread_id": s.held_thread_id}),
+    PageType("search-held-author", "author", "search.search", query="?q=zinc+paste"),
+    PageType("profile-self-held", "author", "members.profile",
+             lambda s: {"user_id": s.author["id"]}),
     PageType("error-404", "visitor", None, path="/no-such-page", status=404),
     PageType("error-403", "reader", "members.approvals", status=403),
 ]

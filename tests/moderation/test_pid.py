@@ -93,6 +93,41 @@ def test_ten_digit_number_with_leading_zero_is_a_phone_number():
     assert kinds(f"Call {number}") == []
 
 
+# Scottish CHI numbers start with the day of birth (01-31), so a real, valid number may start
+# with 0: labelled as an NHS number, it is one whatever its first digit.
+LEADING_ZERO_NHS = ["0552034096", "0830166130", first_valid("01015", 5, slice(None))]
+NHS_LABELS = ["NHS no {n}", "NHS No. {n}", "Patient NHS number: {n}", "nhs# {n}", "NHS #{n}",
+              "NHS number is {n}", "NHS: {n}", "nhs num {n}", "CHI number {n}"]
+GROUPINGS = ["{a}{b}{c}", "{a} {b} {c}", "{a}-{b}-{c}", "{a}.{b}.{c}", "{a} {b}{c}",
+             "{d}"]
+
+
+@pytest.mark.parametrize("digits", LEADING_ZERO_NHS + VALID_NHS[:1])
+@pytest.mark.parametrize("label", NHS_LABELS)
+@pytest.mark.parametrize("grouping", GROUPINGS)
+def test_labelled_nhs_number_is_caught_even_with_a_leading_zero(digits, label, grouping):
+    number = grouping.format(a=digits[:3], b=digits[3:6], c=digits[6:],
+                             d=f"{digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:8]} {digits[8:]}")
+    text = f"Referred today. {label.format(n=number)}. Seen in clinic."
+    findings = find_patient_data(text)
+    assert [f.kind for f in findings] == [NHS_NUMBER]
+    assert findings[0].text == number
+
+
+@pytest.mark.parametrize("label", NHS_LABELS)
+def test_labelled_number_failing_the_check_digit_is_not_an_nhs_number(label):
+    assert kinds(label.format(n="055 203 4097")) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Call the NHS on 0552034096 to book.",  # the label must sit right before the number
+    "NHS 111 or 0552034096",
+    "Ring 055 203 4096 for the NHS team",
+])
+def test_unlabelled_number_with_a_leading_zero_stays_a_phone_number(text):
+    assert kinds(text) == []
+
+
 def test_part_of_a_longer_number_is_not_an_nhs_number():
     assert kinds("Order 94347659191 and 19434765919 and 1-943-476-5919") == []
 

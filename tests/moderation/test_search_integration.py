@@ -11,17 +11,6 @@ from tests import factories as f
 search_module = pytest.importorskip("forum.search")
 
 
-@pytest.fixture
-def sync(app, db, tmp_path):
-    from forum.search import indexer
-
-    old = app.config["SEARCH_DIR"]
-    app.config["SEARCH_DIR"] = str(tmp_path / "search_index")
-    indexer.ensure_index()
-    yield search_module.sync
-    app.config["SEARCH_DIR"] = old
-
-
 def found(query: str, viewer) -> list[int]:
     return [hit.post_id for hit in search_module.search(query, viewer=viewer, per_page=100).hits]
 
