@@ -17,6 +17,10 @@ from forum.search.analysis import (
 from forum.search.parsing import AndNode, NotNode, OrNode, QuerySyntaxError, Quoted, Word, parse, plain_words
 
 TITLE_BOOST = 3.0
+TAGS_BOOST = 0.5  # a thread's tags and names: below the words members wrote
+FIELD_BOOSTS = {"title": TITLE_BOOST, "body": 1.0, "tags": TAGS_BOOST}
+TEXT_FIELDS = ("title", "body", "tags")
+PAIRED = ("title", "body")  # fields with a "_pairs" field beside them
 EXACT_BOOST = 1.5
 SYNONYM_BOOST = 0.9
 
@@ -38,21 +42,22 @@ def _words_query(fieldname: str, stemmed: list[str], exact: list[str], weight: f
     any_form = [Or([Term(fieldname, term, boost=weight) for term in stem_terms(stem)])
                 for stem in stemmed]
     as_written = ([Term(f"{fieldname}_pairs", pair, boost=weight * EXACT_BOOST)
-                   for pair in pair_terms(exact)] if len(exact) > 1
-                  else [Term(fieldname, exact[0], boost=weight * EXACT_BOOST)])
+                   for pair in pair_terms(exact)] if len(exact) > 1 and fieldname in PAIRED
+                  else [Term(fieldname, word, boost=weight * EXACT_BOOST) for word in exact])
     return Or([_all_of(any_form), _all_of(as_written)])
 
 
 def _text_query(text: str, fields: tuple[str, ...], built: Built, positive: bool,
                 boost: float = 1.0) -> Query | None:
-    """One word (or a hyphenated compound) in the title and body."""
+    """One word (or a hyphenated compound) in each of `fields`."""
     stemmed, exact = stems(text), exact_words(text)
     if not stemmed:
         return None
     if positive:
         built.highlight_terms.update(stemmed)
-    parts = [_words_query(name, stemmed, exact, boost * (TITLE_BOOST if name == "title" else 1.0))
-             for name in fields]
+    # A tag is a name: "cancer nurse specialist" there counts as one word, not three.
+    parts = [_words_query(name, stemmed, exact, boost * FIELD_BOOSTS[name]
+                          / (len(stemmed) if name == "tags" else 1)) for name in fields]
     return parts[0] if len(parts) == 1 else Or(parts)
 
 
@@ -64,9 +69,8 @@ def _exact_query(text: str, fields: tuple[str, ...], built: Built, positive: boo
     if positive:
         built.highlight_terms.update(stems(text))
     pairs = pair_terms(exact)
-    parts = [_all_of([Term(f"{name}_pairs" if pairs else name, term,
-                           boost=TITLE_BOOST if name == "title" else 1.0) for term in pairs or exact])
-             for name in fields]
+    parts = [_all_of([Term(f"{name}_pairs" if pairs else name, term, boost=FIELD_BOOSTS[name])
+                      for term in pairs or exact]) for name in fields]
     return parts[0] if len(parts) == 1 else Or(parts)
 
 
@@ -82,7 +86,7 @@ def _with_synonyms(text: str, base: Query | None, built: Built, positive: bool) 
     if not group:
         return base
     own = tuple(stems(text))
-    alternatives = [_text_query(alt, ("title", "body"), built, positive, SYNONYM_BOOST)
+    alternatives = [_text_query(alt, TEXT_FIELDS, built, positive, SYNONYM_BOOST)
                     for alt in group if tuple(stems(alt)) != own]
     return Or([base, *[a for a in alternatives if a is not None]])
 
@@ -99,12 +103,12 @@ class _Builder:
                 return _text_query(node.text, ("title",), self.built, positive)
             if positive:
                 self.built.plain.append(node.text)
-            base = _text_query(node.text, ("title", "body"), self.built, positive)
+            base = _text_query(node.text, TEXT_FIELDS, self.built, positive)
             return _with_synonyms(node.text, base, self.built, positive)
         if isinstance(node, Quoted):
             if node.field == "author":
                 return author_query(node.text)
-            fields = ("title",) if node.field == "title" else ("title", "body")
+            fields = ("title",) if node.field == "title" else PAIRED  # what members wrote
             return _exact_query(node.text, fields, self.built, positive)
         if isinstance(node, NotNode):
             inner = self.build(node.child, not positive)
@@ -155,11 +159,11 @@ class _Builder:
             group = synonyms.lookup(key)
             if not group:
                 continue
-            own = [q for q in (_text_query(w, ("title", "body"), self.built, positive) for w in words)
+            own = [q for q in (_text_query(w, TEXT_FIELDS, self.built, positive) for w in words)
                    if q is not None]
             if positive:
                 self.built.plain.extend(words)
-            alternatives = [_text_query(alt, ("title", "body"), self.built, positive, SYNONYM_BOOST)
+            alternatives = [_text_query(alt, TEXT_FIELDS, self.built, positive, SYNONYM_BOOST)
                             for alt in group if tuple(stems(alt)) != key]
             parts = [And(own) if len(own) > 1 else own[0], *[a for a in alternatives if a]]
             return Or(parts), start + length
