@@ -29,6 +29,29 @@ SYNONYM_BOOST = 0.9
 class Built:
     highlight_terms: set[str] = field(default_factory=set)  # stems of positive words
     plain: list[str] = field(default_factory=list)  # unquoted, unfielded positive words
+    # Each positive word's query in the post's own words: its body, and an opening post's title.
+    own_body: list[Query] = field(default_factory=list)
+    own_title: list[Query] = field(default_factory=list)
+    # Each plain word's whole query (its stems and synonyms), for "Did you mean".
+    word_queries: dict[str, Query] = field(default_factory=dict)
+
+    def own_query(self) -> Query | None:
+        """The documents that match in their own words, not only through their thread (a
+        reply carries its thread's title, every post its tags): the ones listed as matches.
+        None when every match is (a search of filters, authors or NOT alone)."""
+        parts: list[Query] = []
+        if self.own_body:
+            parts.append(Or(self.own_body))
+        if self.own_title:
+            parts.append(And([Term("kind", "thread"), Or(self.own_title)]))
+        return Or(parts) if parts else None
+
+    def note_own(self, fields: tuple[str, ...], parts: list[Query]) -> None:
+        for name, part in zip(fields, parts, strict=True):
+            if name == "body":
+                self.own_body.append(part)
+            elif name == "title":
+                self.own_title.append(part)
 
 
 def _all_of(queries: list[Query]) -> Query:
@@ -58,6 +81,8 @@ def _text_query(text: str, fields: tuple[str, ...], built: Built, positive: bool
     # A tag is a name: "cancer nurse specialist" there counts as one word, not three.
     parts = [_words_query(name, stemmed, exact, boost * FIELD_BOOSTS[name]
                           / (len(stemmed) if name == "tags" else 1)) for name in fields]
+    if positive:
+        built.note_own(fields, parts)
     return parts[0] if len(parts) == 1 else Or(parts)
 
 
@@ -71,6 +96,8 @@ def _exact_query(text: str, fields: tuple[str, ...], built: Built, positive: boo
     pairs = pair_terms(exact)
     parts = [_all_of([Term(f"{name}_pairs" if pairs else name, term, boost=FIELD_BOOSTS[name])
                       for term in pairs or exact]) for name in fields]
+    if positive:
+        built.note_own(fields, parts)
     return parts[0] if len(parts) == 1 else Or(parts)
 
 
@@ -101,10 +128,13 @@ class _Builder:
                 return author_query(node.text)
             if node.field == "title":
                 return _text_query(node.text, ("title",), self.built, positive)
+            base = _text_query(node.text, TEXT_FIELDS, self.built, positive)
+            query = _with_synonyms(node.text, base, self.built, positive)
             if positive:
                 self.built.plain.append(node.text)
-            base = _text_query(node.text, TEXT_FIELDS, self.built, positive)
-            return _with_synonyms(node.text, base, self.built, positive)
+                if query is not None:
+                    self.built.word_queries[node.text] = query
+            return query
         if isinstance(node, Quoted):
             if node.field == "author":
                 return author_query(node.text)
@@ -166,6 +196,8 @@ class _Builder:
             alternatives = [_text_query(alt, TEXT_FIELDS, self.built, positive, SYNONYM_BOOST)
                             for alt in group if tuple(stems(alt)) != key]
             parts = [And(own) if len(own) > 1 else own[0], *[a for a in alternatives if a]]
+            if positive:
+                self.built.word_queries.update(dict.fromkeys(words, Or(parts)))
             return Or(parts), start + length
         return None
 

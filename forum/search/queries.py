@@ -7,6 +7,7 @@ for the plain words instead and say so.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -85,33 +86,48 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
             run_query = filter_q
         else:
             run_query = Require(whoosh_query, filter_q)
-        matches = engine.search(searcher, run_query, newest=newest)
+        matches = engine.search(searcher, run_query, newest=newest, own=built.own_query())
         exact = matches.total <= RECHECK_ALL
         group_ids, ranks = matches.group_order()
+        one_thread = filters.thread_id is not None
         if exact:  # every match, so a group whose best posts are hidden still shows the rest
             window = matches.best_in_groups(ranks, 0, len(group_ids), per_group=RECHECK_ALL)
             all_ids = matches.object_ids.tolist()
         else:  # this page's groups, and a few more in case the re-check drops some
-            first = (page - 1) * per_page
-            window = matches.best_in_groups(ranks, first, first + per_page + OVERFETCH_GROUPS,
-                                            per_group=POSTS_PER_GROUP)
+            first = 0 if one_thread else (page - 1) * per_page
+            window = matches.best_in_groups(
+                ranks, first, first + per_page + OVERFETCH_GROUPS,
+                per_group=page * per_page if one_thread else POSTS_PER_GROUP)
             all_ids = []
-        ranked_ids = [(object_id, None if newest else key) for _, docs in window for key, object_id in docs]
+        ranked_ids = [(object_id, None if newest else key, own)
+                      for _, docs in window for key, object_id, own in docs]
         if text and built.plain:  # cheap unless a word is unknown to the index
             results.suggestion = suggest(searcher, text, built, filter_q, matches.total > 0)
+        if not exact:
+            own_ids = set()
+            totals = matches.own_counts([group for group, _ in window])
+        else:
+            own_ids = set(matches.object_ids[matches.own].tolist())
 
     # The index proposes; the database decides, with the rule the pages use.
     if exact:
         ranked_ids, thread_of = recheck_all(all_ids, ranked_ids, viewer, filters)
-        results.total = len(thread_of)
-        results.total_groups = len(set(thread_of.values()))
-        ranked_ids = page_of(ranked_ids, thread_of, page, per_page)
-    posts = load_posts([post_id for post_id, _ in ranked_ids], viewer, filters)
+        thread_order = list(dict.fromkeys(thread_of[post_id] for post_id, _, _ in ranked_ids))
+        totals = Counter(thread_of[post_id] for post_id in thread_of if post_id in own_ids)
+        results.total = sum(totals.values())
+        results.total_groups = len(thread_order)
+        ranked_ids = page_of(ranked_ids, thread_of, page, per_page, one_thread=one_thread)
+    else:
+        thread_order = [group for group, _ in window]
+        if one_thread:  # this page's posts of the one discussion
+            listed = [ranked for ranked in ranked_ids if ranked[2]]
+            ranked_ids = listed[(page - 1) * per_page:] or ranked_ids[:1]
+    posts = load_posts([post_id for post_id, _, _ in ranked_ids], viewer, filters)
     if not exact:  # counted in the index (which holds only what some audience may read)
-        dropped = [post_id for post_id, _ in ranked_ids if post_id not in posts]
-        results.total = max(0, matches.total - len(dropped))
+        dropped = [post_id for post_id, _, own in ranked_ids if own and post_id not in posts]
+        results.total = max(0, matches.own_total - len(dropped))
         results.total_groups = len(group_ids)
         results.approximate = True
-    results.groups = result_groups(ranked_ids, posts, built, per_page, results._rank)
+    results.groups = result_groups(ranked_ids, posts, built, per_page, results._rank, totals,
+                                   thread_order, per_group=per_page if one_thread else POSTS_PER_GROUP)
     return results
-

@@ -37,7 +37,8 @@ class Hit:
 class ResultGroup:
     thread: Thread
     title_html: Markup
-    hits: list[Hit]
+    hits: list[Hit]  # its best matches in their own words (none: found through the thread)
+    total: int = 0  # every match in the discussion ("Show all 6 matching posts")
 
 
 @dataclass
@@ -63,8 +64,14 @@ class SearchResults:
     _rank: dict[int, int] = field(default_factory=dict, repr=False)
 
     @property
+    def thread_id(self) -> int | None:
+        """The one discussion searched, when narrowed to it: paged by post, not by discussion."""
+        return self.filters.thread_id
+
+    @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total_groups / self.per_page))
+        shown = self.total if self.thread_id is not None else self.total_groups
+        return max(1, math.ceil(shown / self.per_page))
 
     # The same face as Flask-SQLAlchemy's Pagination, so the shared pagination macro works.
     @property
@@ -145,41 +152,58 @@ def highlight_text(text: str, terms: set[str], *, whole: bool = False, chars: in
     return Markup(("… " if start > 0 else "") + marked + (" …" if end < len(text) else ""))  # noqa: S704
 
 
-def page_of(ranked_ids: list[tuple[int, Any]], thread_of: dict[int, int], page: int, per_page: int
-             ) -> list[tuple[int, Any]]:
-    """The page's discussions (ranked by their best post), each with its best few posts."""
-    threads = list(dict.fromkeys(thread_of[post_id] for post_id, _ in ranked_ids))
+Ranked = tuple[int, Any, bool]  # (post id, score or None, matched in its own words)
+
+
+def page_of(ranked_ids: list[Ranked], thread_of: dict[int, int], page: int, per_page: int,
+            *, one_thread: bool = False) -> list[Ranked]:
+    """The page's discussions (ranked by their best post), each with its best few posts in
+    their own words, or its best post as a stand-in when it matched only through the thread.
+    Narrowed to `one_thread`, the page's posts of that discussion instead."""
+    if one_thread:
+        listed = [ranked for ranked in ranked_ids if ranked[2]]
+        return listed[(page - 1) * per_page: page * per_page] or ranked_ids[:1]
+    threads = list(dict.fromkeys(thread_of[ranked[0]] for ranked in ranked_ids))
     keep = set(threads[(page - 1) * per_page: page * per_page])
     shown: dict[int, int] = {}
-    page_ids = []
-    for post_id, key in ranked_ids:
+    chosen: dict[int, int] = {}  # thread -> its stand-in, until a post of its own is chosen
+    page_ids: set[int] = set()
+    for post_id, _, own in ranked_ids:
         thread_id = thread_of[post_id]
-        if thread_id in keep and shown.get(thread_id, 0) < POSTS_PER_GROUP:
+        if thread_id not in keep:
+            continue
+        if own and shown.get(thread_id, 0) < POSTS_PER_GROUP:
             shown[thread_id] = shown.get(thread_id, 0) + 1
-            page_ids.append((post_id, key))
-    return page_ids
+            page_ids.add(post_id)
+        elif not own and thread_id not in chosen:
+            chosen[thread_id] = post_id
+    page_ids.update(post_id for thread_id, post_id in chosen.items() if thread_id not in shown)
+    return [ranked for ranked in ranked_ids if ranked[0] in page_ids]
 
 
-def result_groups(ranked_ids: list[tuple[int, Any]], posts: dict[int, Post], built: Built,
-                   per_page: int, rank_of: dict[int, int]) -> list[ResultGroup]:
-    """Hits grouped by discussion in rank order, with highlighted titles and snippets."""
-    ordered: dict[int, ResultGroup] = {}
-    for rank, (post_id, score) in enumerate(ranked_ids):
+def result_groups(ranked_ids: list[Ranked], posts: dict[int, Post], built: Built, per_page: int,
+                  rank_of: dict[int, int], totals: dict[int, int], thread_order: list[int],
+                  *, per_group: int = POSTS_PER_GROUP) -> list[ResultGroup]:
+    """Hits grouped by discussion, the discussions in `thread_order` (each by its best match),
+    with highlighted titles and snippets. A post that matched only through its thread puts
+    the thread on the page, not itself."""
+    groups: dict[int, ResultGroup] = {}
+    for rank, (post_id, score, own) in enumerate(ranked_ids):
         post = posts.get(post_id)
         if post is None:
             continue
-        rank_of[post_id] = rank
-        group = ordered.get(post.thread_id)
+        group = groups.get(post.thread_id)
         if group is None:
-            if len(ordered) == per_page:
-                continue
-            group = ordered[post.thread_id] = ResultGroup(
+            group = groups[post.thread_id] = ResultGroup(
                 thread=post.thread, title_html=highlight_text(post.thread.title, built.highlight_terms,
-                                                              whole=True), hits=[])
-        if len(group.hits) < POSTS_PER_GROUP:
+                                                              whole=True), hits=[],
+                total=totals.get(post.thread_id, 0))
+        if own and len(group.hits) < per_group:
+            rank_of[post_id] = rank
             group.hits.append(Hit(
                 kind="thread" if post.is_opening else "reply", post_id=post.id,
                 thread_id=post.thread_id, score=score,
                 snippet=highlight_text(to_text(post.body_html), built.highlight_terms), post=post,
             ))
-    return list(ordered.values())
+    position = {thread_id: n for n, thread_id in enumerate(thread_order)}
+    return sorted(groups.values(), key=lambda g: position.get(g.thread.id, len(position)))[:per_page]

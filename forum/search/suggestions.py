@@ -29,6 +29,14 @@ def _visible_count(searcher, term: str, filter_q: Query | None) -> int:
     return engine.count(searcher, And([query, filter_q]) if filter_q is not None else query)
 
 
+def _reaches_any(searcher, query: Query | None, filter_q: Query | None) -> bool:
+    """Whether `query` (a word with its stems and synonyms) finds anything this viewer's
+    search can reach."""
+    if query is None:
+        return False
+    return engine.matches_any(searcher, And([query, filter_q]) if filter_q is not None else query)
+
+
 def suggest(searcher, text: str, built: Built, filter_q: Query | None, found_any: bool
              ) -> str | None:
     """"Did you mean": replace each word this viewer's search cannot find by the near spelling
@@ -47,8 +55,8 @@ def suggest(searcher, text: str, built: Built, filter_q: Query | None, found_any
         term = exact[0]
         if found_any and (reader.doc_frequency("body", term) or reader.doc_frequency("title", term)):
             continue
-        if _visible_count(searcher, term, filter_q):
-            continue
+        if _reaches_any(searcher, built.word_queries.get(word), filter_q):
+            continue  # found in another form (its stem) or through a synonym: nothing to mend
         best, best_freq = None, 0
         for maxdist in (1, 2):
             candidates = {candidate for name in ("body", "title")
@@ -68,5 +76,4 @@ def suggest(searcher, text: str, built: Built, filter_q: Query | None, found_any
     query, _, _ = build_query(suggestion)
     if query is None:
         return None
-    combined = And([query, filter_q]) if filter_q is not None else query
-    return suggestion if engine.matches_any(searcher, combined) else None
+    return suggestion if _reaches_any(searcher, query, filter_q) else None

@@ -33,6 +33,7 @@ class Filters:
     author_name: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    thread_id: int | None = None  # one discussion: "Show all N matching posts"
     sort: str = "relevance"
 
     @property
@@ -60,6 +61,8 @@ def index_filter(filters: Filters, viewer: Any) -> Query | None:
         parts.append(Term("professions", str(filters.profession_id)))
     if filters.kind:
         parts.append(Term("kind", filters.kind))
+    if filters.thread_id is not None:
+        parts.append(Term("group_key", str(filters.thread_id)))
     if filters.author_id is not None:
         parts.append(Term("author_id", str(filters.author_id)))
     if filters.author_name:
@@ -87,6 +90,8 @@ def _sql_filters(stmt, filters: Filters):
             thread_professions.c.profession_id == filters.profession_id)))
     if filters.kind:
         stmt = stmt.where(Post.is_opening.is_(filters.kind == "thread"))
+    if filters.thread_id is not None:
+        stmt = stmt.where(Thread.id == filters.thread_id)
     if filters.author_id is not None:
         stmt = stmt.where(Post.author_id == filters.author_id)
     if filters.date_from:
@@ -110,13 +115,13 @@ def _visible(stmt, viewer: Any, filters: Filters):
     return stmt.where(rule.correlate(Post).exists())
 
 
-def recheck_all(all_ids: list[int], ranked_ids: list[tuple[int, Any]], viewer: Any, filters: Filters
-                 ) -> tuple[list[tuple[int, Any]], dict[int, int]]:
+def recheck_all(all_ids: list[int], ranked_ids: list[tuple[int, Any, bool]], viewer: Any,
+                filters: Filters) -> tuple[list[tuple[int, Any, bool]], dict[int, int]]:
     """Every match (at most RECHECK_ALL: one statement) through the visibility rule: the
     visible ones in rank order, and the discussion each is in."""
     thread_of: dict[int, int] = dict(db.session.execute(
         _visible(select(Post.id, Post.thread_id), viewer, filters).where(Post.id.in_(all_ids))).all())
-    return [(post_id, key) for post_id, key in ranked_ids if post_id in thread_of], thread_of
+    return [ranked for ranked in ranked_ids if ranked[0] in thread_of], thread_of
 
 
 def load_posts(post_ids: list[int], viewer: Any, filters: Filters) -> dict[int, Post]:

@@ -9,7 +9,6 @@ from forum.errors import InvalidInput, PermissionDenied
 from forum.moderation import services as moderation
 from forum.search import search
 from tests import factories as f
-from tests.search.conftest import found
 
 
 @pytest.fixture
@@ -37,7 +36,7 @@ def tagged(member, sync):
 @pytest.mark.parametrize("query", ["CNS", "cns", "nurse specialist", "cancer nurse specialist",
                                    "clinical nurse specialist"])
 def test_a_profession_tag_is_found_by_its_name_and_its_synonyms(member, tagged, query):
-    lymph, untagged, other = tagged
+    lymph, _untagged, other = tagged
     assert set(thread_ids(query, member)) == {lymph.id, other.id}
 
 
@@ -65,7 +64,7 @@ def test_a_word_in_the_title_or_body_outranks_the_same_word_as_a_tag(member, syn
 def test_retagging_a_thread_reindexes_its_posts(member, sync):
     moderator = f.moderator()
     thread = f.thread(member, title="Rotas", body="Leave cover.")
-    reply = f.reply(member, thread, body="We swap shifts.")
+    f.reply(member, thread, body="We swap shifts.")
     sync()
     assert thread_ids("CNS", member) == []
     moderation.move_thread(moderator, thread, board=f.board("shadowing"), alliance=None,
