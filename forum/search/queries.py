@@ -61,6 +61,7 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
     results.searched = True
     whoosh_query, built, syntax_notice = build_query(text) if text else (Every(), Built(), None)
     results.notice = syntax_notice or notice
+    results.words = list(built.plain)
     if whoosh_query is None:
         if syntax_notice and not built.plain:
             results.notice = syntax_notice

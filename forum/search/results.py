@@ -39,6 +39,11 @@ class ResultGroup:
     title_html: Markup
     hits: list[Hit]  # its best matches in their own words (none: found through the thread)
     total: int = 0  # every match in the discussion ("Show all 6 matching posts")
+    terms: frozenset[str] = frozenset()  # the search's stems, to highlight its names
+
+    def mark(self, text: str) -> Markup:
+        """A board, alliance or profession name with the words the search matched in <mark>."""
+        return highlight_text(text, set(self.terms), whole=True)
 
 
 @dataclass
@@ -52,6 +57,7 @@ class SearchResults:
     groups: list[ResultGroup] = field(default_factory=list)
     notice: str | None = None
     suggestion: str | None = None
+    words: list[str] = field(default_factory=list)  # the plain words searched for, as typed
     searched: bool = False
     approximate: bool = False  # more than RECHECK_ALL matches: counted in the index, not in SQL
 
@@ -197,7 +203,7 @@ def result_groups(ranked_ids: list[Ranked], posts: dict[int, Post], built: Built
             group = groups[post.thread_id] = ResultGroup(
                 thread=post.thread, title_html=highlight_text(post.thread.title, built.highlight_terms,
                                                               whole=True), hits=[],
-                total=totals.get(post.thread_id, 0))
+                total=totals.get(post.thread_id, 0), terms=frozenset(built.highlight_terms))
         if own and len(group.hits) < per_group:
             rank_of[post_id] = rank
             group.hits.append(Hit(

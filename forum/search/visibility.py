@@ -131,6 +131,7 @@ def load_posts(post_ids: list[int], viewer: Any, filters: Filters) -> dict[int, 
     stmt = _visible(select(Post), viewer, filters).where(Post.id.in_(post_ids)).options(
         joinedload(Post.thread).joinedload(Thread.board),
         joinedload(Post.thread).joinedload(Thread.alliance),
+        joinedload(Post.thread).selectinload(Thread.professions),
         joinedload(Post.author).joinedload(User.profession),
     )
     return {p.id: p for p in db.session.scalars(stmt).unique()}
