@@ -37,13 +37,15 @@ class Built:
 
     def own_query(self) -> Query | None:
         """The documents that match in their own words, not only through their thread (a
-        reply carries its thread's title, every post its tags): the ones listed as matches.
-        None when every match is (a search of filters, authors or NOT alone)."""
+        reply carries its thread's title, every post its tags): the ones listed as matches,
+        those with a word to highlight. A flat OR of the words' terms, so it costs little
+        beside the query (whose postings the engine has read already). None when every
+        match counts (a search of filters, authors or NOT alone)."""
         parts: list[Query] = []
         if self.own_body:
-            parts.append(Or(self.own_body))
+            parts.append(_any_term(self.own_body))
         if self.own_title:
-            parts.append(And([Term("kind", "thread"), Or(self.own_title)]))
+            parts.append(And([Term("kind", "thread"), _any_term(self.own_title)]))
         return Or(parts) if parts else None
 
     def note_own(self, fields: tuple[str, ...], parts: list[Query]) -> None:
@@ -52,6 +54,11 @@ class Built:
                 self.own_body.append(part)
             elif name == "title":
                 self.own_title.append(part)
+
+
+def _any_term(queries: list[Query]) -> Query:
+    """Any of the terms these queries name."""
+    return Or([Term(name, text) for name, text in sorted({t for q in queries for t in q.iter_all_terms()})])
 
 
 def _all_of(queries: list[Query]) -> Query:
@@ -64,6 +71,8 @@ def _words_query(fieldname: str, stemmed: list[str], exact: list[str], weight: f
     practice nurse") must all be there, and score more when side by side as written."""
     any_form = [Or([Term(fieldname, term, boost=weight) for term in stem_terms(stem)])
                 for stem in stemmed]
+    if fieldname not in PAIRED:  # the tags: names, where a word as written earns nothing more
+        return _all_of(any_form)
     as_written = ([Term(f"{fieldname}_pairs", pair, boost=weight * EXACT_BOOST)
                    for pair in pair_terms(exact)] if len(exact) > 1 and fieldname in PAIRED
                   else [Term(fieldname, word, boost=weight * EXACT_BOOST) for word in exact])

@@ -193,17 +193,21 @@ def result_groups(ranked_ids: list[Ranked], posts: dict[int, Post], built: Built
     """Hits grouped by discussion, the discussions in `thread_order` (each by its best match),
     with highlighted titles and snippets. A post that matched only through its thread puts
     the thread on the page, not itself."""
+    position = {thread_id: n for n, thread_id in enumerate(thread_order)}
+    present = {posts[post_id].thread_id for post_id, _, _ in ranked_ids if post_id in posts}
+    keep = set(sorted(present, key=lambda t: position.get(t, len(position)))[:per_page])
+    terms = frozenset(built.highlight_terms)
     groups: dict[int, ResultGroup] = {}
     for rank, (post_id, score, own) in enumerate(ranked_ids):
         post = posts.get(post_id)
-        if post is None:
+        if post is None or post.thread_id not in keep:
             continue
         group = groups.get(post.thread_id)
         if group is None:
             group = groups[post.thread_id] = ResultGroup(
                 thread=post.thread, title_html=highlight_text(post.thread.title, built.highlight_terms,
                                                               whole=True), hits=[],
-                total=totals.get(post.thread_id, 0), terms=frozenset(built.highlight_terms))
+                total=totals.get(post.thread_id, 0), terms=terms)
         if own and len(group.hits) < per_group:
             rank_of[post_id] = rank
             group.hits.append(Hit(
@@ -211,5 +215,4 @@ def result_groups(ranked_ids: list[Ranked], posts: dict[int, Post], built: Built
                 thread_id=post.thread_id, score=score,
                 snippet=highlight_text(to_text(post.body_html), built.highlight_terms), post=post,
             ))
-    position = {thread_id: n for n, thread_id in enumerate(thread_order)}
-    return sorted(groups.values(), key=lambda g: position.get(g.thread.id, len(position)))[:per_page]
+    return sorted(groups.values(), key=lambda g: position.get(g.thread.id, len(position)))
