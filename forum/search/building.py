@@ -74,8 +74,8 @@ def _words_query(fieldname: str, stemmed: list[str], exact: list[str], weight: f
     if fieldname not in PAIRED:  # the tags: names, where a word as written earns nothing more
         return _all_of(any_form)
     as_written = ([Term(f"{fieldname}_pairs", pair, boost=weight * EXACT_BOOST)
-                   for pair in pair_terms(exact)] if len(exact) > 1 and fieldname in PAIRED
-                  else [Term(fieldname, word, boost=weight * EXACT_BOOST) for word in exact])
+                   for pair in pair_terms(exact)] if len(exact) > 1
+                  else [Term(fieldname, exact[0], boost=weight * EXACT_BOOST)])
     return Or([_all_of(any_form), _all_of(as_written)])
 
 

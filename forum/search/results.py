@@ -18,7 +18,7 @@ from forum.search.analysis import (
     stem_word,
 )
 from forum.search.building import Built
-from forum.search.visibility import Filters
+from forum.search.visibility import Filters, profession_names
 
 POSTS_PER_GROUP = 3
 
@@ -40,6 +40,7 @@ class ResultGroup:
     hits: list[Hit]  # its best matches in their own words (none: found through the thread)
     total: int = 0  # every match in the discussion ("Show all 6 matching posts")
     terms: frozenset[str] = frozenset()  # the search's stems, to highlight its names
+    professions: list[str] = field(default_factory=list)  # the thread's profession tags
 
     def mark(self, text: str) -> Markup:
         """A board, alliance or profession name with the words the search matched in <mark>."""
@@ -215,4 +216,9 @@ def result_groups(ranked_ids: list[Ranked], posts: dict[int, Post], built: Built
                 thread_id=post.thread_id, score=score,
                 snippet=highlight_text(to_text(post.body_html), built.highlight_terms), post=post,
             ))
-    return sorted(groups.values(), key=lambda g: position.get(g.thread.id, len(position)))
+    ordered = sorted(groups.values(), key=lambda g: position.get(g.thread.id, len(position)))
+    if ordered:
+        names = profession_names([g.thread.id for g in ordered])
+        for group in ordered:
+            group.professions = names.get(group.thread.id, [])
+    return ordered

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from whoosh.query import And, NullQuery, NumericRange, Query, Term
 
-from forum.community.models import Alliance
+from forum.community.models import Alliance, Profession
 from forum.discussions import policy
 from forum.discussions.models import Post, Thread, thread_professions
 from forum.discussions.queries import PAN_LONDON_SLUG
@@ -131,7 +131,22 @@ def load_posts(post_ids: list[int], viewer: Any, filters: Filters) -> dict[int, 
     stmt = _visible(select(Post), viewer, filters).where(Post.id.in_(post_ids)).options(
         joinedload(Post.thread).joinedload(Thread.board),
         joinedload(Post.thread).joinedload(Thread.alliance),
-        joinedload(Post.thread).selectinload(Thread.professions),
         joinedload(Post.author).joinedload(User.profession),
     )
     return {p.id: p for p in db.session.scalars(stmt).unique()}
+
+
+def profession_names(thread_ids: list[int]) -> dict[int, list[str]]:
+    """Each thread's profession tags, in the professions' order: one light statement (the
+    ORM's selectinload of Thread.professions cost a millisecond a search)."""
+    if not thread_ids:
+        return {}
+    stmt = (select(thread_professions.c.thread_id, Profession.name)
+            .join(Profession, Profession.id == thread_professions.c.profession_id)
+            .where(thread_professions.c.thread_id.in_(sorted(set(thread_ids))))
+            .order_by(Profession.position, Profession.id))
+    found: dict[int, list[str]] = {}
+    for thread_id, name in db.session.execute(stmt):
+        found.setdefault(thread_id, []).append(name)
+    return found
+
