@@ -18,7 +18,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pickle import loads
 from typing import Any
 
@@ -146,6 +146,9 @@ class Context:
     reader: Any  # this segment's reader
     segment: SegmentData
     weighting: BM25F
+    # Postings read for this query in this segment: a term the query names twice (in the
+    # query and in the matches it lists as its own) is read once.
+    read: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def idf(self, fieldname: str, text: str) -> float:
         return self.searcher.idf(fieldname, text)
@@ -207,7 +210,11 @@ def _term(query: Term, context: Context, scored: bool) -> tuple[np.ndarray, np.n
         return mask, scores
     if (query.fieldname, btext) not in reader:
         return mask, scores
-    ids, weights = postings(reader, query.fieldname, btext)
+    key = (query.fieldname, btext)
+    found = context.read.get(key)
+    if found is None:
+        found = context.read[key] = postings(reader, query.fieldname, btext)
+    ids, weights = found
     mask[ids] = True
     if scored:
         if field.scorable:
@@ -228,15 +235,21 @@ def _term(query: Term, context: Context, scored: bool) -> tuple[np.ndarray, np.n
 
 @dataclass
 class Matches:
-    """Every match, best first: arrays of object id, group and sort key."""
+    """Every match, best first: arrays of object id, group, sort key, and whether it matched
+    in its own words (see `search`)."""
 
     object_ids: np.ndarray
     groups: np.ndarray
     keys: np.ndarray
+    own: np.ndarray
 
     @property
     def total(self) -> int:
         return len(self.object_ids)
+
+    @property
+    def own_total(self) -> int:
+        return int(np.count_nonzero(self.own))
 
     def group_order(self) -> tuple[np.ndarray, np.ndarray]:
         """(the groups in rank order, each match's group rank)."""
@@ -246,18 +259,31 @@ class Matches:
         rank[order] = np.arange(len(unique))
         return unique[order], rank[inverse]
 
+    def own_counts(self, groups: list[int]) -> dict[int, int]:
+        """How many matches of each of these groups matched in their own words."""
+        wanted = np.isin(self.groups, groups) & self.own
+        found, counts = np.unique(self.groups[wanted], return_counts=True)
+        return dict(zip(found.tolist(), counts.tolist(), strict=True))
+
     def best_in_groups(self, ranks: np.ndarray, first: int, last: int, per_group: int
-                       ) -> list[tuple[int, list[tuple[float, int]]]]:
-        """Groups ranked first..last-1, each with its best `per_group` matches."""
+                       ) -> list[tuple[int, list[tuple[float, int, bool]]]]:
+        """Groups ranked first..last-1, each with its best `per_group` matches in their own
+        words, (key, object id, True) best first; a group with none has its best match, marked
+        False, to stand for it."""
         chosen = np.flatnonzero((ranks >= first) & (ranks < last))
         chosen = chosen[np.argsort(ranks[chosen], kind="stable")]  # matches stay best first
-        result: list[tuple[int, list[tuple[float, int]]]] = []
+        result: list[tuple[int, list[tuple[float, int, bool]]]] = []
         for position in chosen.tolist():
             group = int(self.groups[position])
+            own = bool(self.own[position])
             if not result or result[-1][0] != group:
                 result.append((group, []))
-            if len(result[-1][1]) < per_group:
-                result[-1][1].append((float(self.keys[position]), int(self.object_ids[position])))
+            docs = result[-1][1]
+            if docs and not docs[0][2]:  # a stand-in so far: an own match replaces it
+                if own:
+                    docs[0] = (float(self.keys[position]), int(self.object_ids[position]), True)
+            elif (own and len(docs) < per_group) or not docs:
+                docs.append((float(self.keys[position]), int(self.object_ids[position]), own))
         return result
 
 
@@ -267,46 +293,54 @@ def _drop_deleted(reader: Any, mask: np.ndarray) -> None:
         mask[deleted[deleted < len(mask)]] = False
 
 
-def _segment_matches(searcher: Any, query: Query, scored: bool) -> Iterator[tuple]:
+def _segment_matches(searcher: Any, query: Query, scored: bool, own: Query | None = None
+                     ) -> Iterator[tuple]:
     """Per segment: (reader, its arrays, its first document number, which documents match,
-    their scores), deleted documents left out."""
+    their scores, which of them match `own` too (None without it)), deleted documents left out."""
     weighting = searcher.weighting if isinstance(searcher.weighting, BM25F) else BM25F()
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
         segment = segment_data(reader)
         if segment.size == 0:
             continue
-        mask, scores = evaluate(query, Context(searcher, reader, segment, weighting), scored)
+        context = Context(searcher, reader, segment, weighting)
+        mask, scores = evaluate(query, context, scored)
         _drop_deleted(reader, mask)
-        yield reader, segment, offset, mask, scores
+        own_mask = (None if own is None or not mask.any()
+                    else evaluate(own, context, scored=False)[0] & mask)
+        yield reader, segment, offset, mask, scores, own_mask
 
 
-def search(searcher: Any, query: Query, *, newest: bool) -> Matches:
+def search(searcher: Any, query: Query, *, newest: bool, own: Query | None = None) -> Matches:
     """Every document `query` matches across the index, ordered best first (highest score,
     or newest), ties broken by the later document (the newer post, as a rule); Whoosh's
-    sorted collector does the same, its scored one the opposite."""
-    object_ids, groups, keys, docnums = [], [], [], []
-    for reader, segment, offset, mask, scores in _segment_matches(searcher, query, not newest):
+    sorted collector does the same, its scored one the opposite. `own` says which matches
+    count in their own right (forum.search.building.Built.own_query); without it, all do."""
+    object_ids, groups, keys, docnums, owns = [], [], [], [], []
+    for reader, segment, offset, mask, scores, own_mask in _segment_matches(
+            searcher, query, not newest, own):
         found = np.flatnonzero(mask)
         object_ids.append(segment.column(reader, "object_id")[found])
         groups.append(segment.column(reader, "group")[found])
         keys.append(segment.column(reader, "created")[found].astype(np.float64) if newest
                     else scores[found].astype(np.float64))
         docnums.append(found + offset)
+        owns.append(np.ones(len(found), dtype=bool) if own_mask is None else own_mask[found])
     if not object_ids:
         empty = np.zeros(0, dtype=np.int64)
-        return Matches(empty, empty, np.zeros(0, dtype=np.float64))
-    object_id, group, key, docnum = (np.concatenate(a) for a in (object_ids, groups, keys, docnums))
+        return Matches(empty, empty, np.zeros(0, dtype=np.float64), np.zeros(0, dtype=bool))
+    object_id, group, key, docnum, own_of = (np.concatenate(a) for a in
+                                             (object_ids, groups, keys, docnums, owns))
     order = np.lexsort((-docnum, -key))
-    return Matches(object_id[order], group[order], key[order])
+    return Matches(object_id[order], group[order], key[order], own_of[order])
 
 
 def matches_any(searcher: Any, query: Query) -> bool:
     """Whether anything at all matches (cheaper than `search`: nothing is sorted)."""
-    return any(mask.any() for *_, mask, _ in _segment_matches(searcher, query, scored=False))
+    return any(mask.any() for *_, mask, _, _ in _segment_matches(searcher, query, scored=False))
 
 
 def count(searcher: Any, query: Query) -> int:
     """How many live documents match: unlike Whoosh's doc_frequency, deleted ones never count."""
     return sum(int(np.count_nonzero(mask))
-               for *_, mask, _ in _segment_matches(searcher, query, scored=False))
+               for *_, mask, _, _ in _segment_matches(searcher, query, scored=False))

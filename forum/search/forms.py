@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wtforms import DateField, SearchField, SelectField, StringField
+from wtforms import DateField, HiddenField, SearchField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from forum.community.models import Alliance, Board, Profession
@@ -27,6 +27,7 @@ class SearchForm(BaseForm):
                           render_kw={"type": "date"})
     date_to = DateField("To", validators=[Optional()], render_kw={"type": "date"})
     sort = SelectField("Sort by", validate_choice=False)
+    thread = HiddenField()  # one discussion's matches ("Show all N matching posts")
 
     def set_choices(self, boards: Iterable[Board], alliances: Iterable[Alliance],
                     professions: Iterable[Profession]) -> None:

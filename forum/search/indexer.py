@@ -31,7 +31,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
-from forum.community.models import Alliance, Board
+from forum.community.models import Alliance, Board, Profession
 from forum.db import utcnow
 from forum.discussions.models import Post, Thread, thread_professions
 from forum.discussions.queries import PAN_LONDON_SLUG
@@ -192,10 +192,14 @@ def indexable_clause():
 
 
 def _rows_stmt():
+    # A thread with no alliance is pan-London: it carries the pan-London alliance's name.
+    pan_london = select(Alliance.name).where(Alliance.slug == PAN_LONDON_SLUG).scalar_subquery()
     return (
         select(Post.id, Post.thread_id, Post.author_id, Post.is_opening, Post.body_html,
                Post.created_at, Thread.title, Thread.board_id, Thread.alliance_id,
-               Board.members_only, User.display_name, Alliance.slug.label("alliance_slug"))
+               Board.members_only, User.display_name, Alliance.slug.label("alliance_slug"),
+               Board.name.label("board_name"),
+               func.coalesce(Alliance.name, pan_london).label("alliance_name"))
         .join(Thread, Post.thread_id == Thread.id)
         .join(Board, Thread.board_id == Board.id)
         .join(User, Post.author_id == User.id)
@@ -204,15 +208,18 @@ def _rows_stmt():
     )
 
 
-def _professions(session: Session, thread_ids: Iterable[int]) -> dict[int, list[int]]:
+def _professions(session: Session, thread_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each thread's profession tags: (id, name), in the professions' order."""
     ids = sorted(set(thread_ids))
-    found: dict[int, list[int]] = {}
+    found: dict[int, list[tuple[int, str]]] = {}
     for start in range(0, len(ids), 900):
         chunk = ids[start:start + 900]
-        stmt = select(thread_professions.c.thread_id, thread_professions.c.profession_id).where(
-            thread_professions.c.thread_id.in_(chunk))
-        for thread_id, profession_id in session.execute(stmt):
-            found.setdefault(thread_id, []).append(profession_id)
+        stmt = (select(thread_professions.c.thread_id, Profession.id, Profession.name)
+                .join(Profession, Profession.id == thread_professions.c.profession_id)
+                .where(thread_professions.c.thread_id.in_(chunk))
+                .order_by(Profession.position, Profession.id))
+        for thread_id, profession_id, name in session.execute(stmt):
+            found.setdefault(thread_id, []).append((profession_id, name))
     return found
 
 
@@ -223,8 +230,9 @@ def timestamp(moment: datetime) -> int:
     return round(moment.timestamp() * 1_000_000)
 
 
-def post_document(row: Any, professions: Sequence[int] = ()) -> dict[str, Any]:
+def post_document(row: Any, professions: Sequence[tuple[int, str]] = ()) -> dict[str, Any]:
     body = to_text(row.body_html)
+    tags = [name for _, name in professions] + [row.board_name, row.alliance_name or ""]
     return {
         "doc_key": f"post:{row.id}",
         "kind": "thread" if row.is_opening else "reply",
@@ -240,7 +248,8 @@ def post_document(row: Any, professions: Sequence[int] = ()) -> dict[str, Any]:
         "board": str(row.board_id),
         # "0" is pan-London: no single alliance, or the pan-London alliance itself.
         "alliance": "0" if row.alliance_slug in (None, PAN_LONDON_SLUG) else str(row.alliance_id),
-        "professions": " ".join(str(p) for p in professions),
+        "professions": " ".join(str(p) for p, _ in professions),
+        "tags": " \n".join(tag for tag in tags if tag),
         "created": timestamp(row.created_at),
         "audience": "members" if row.members_only else "public",
         # Replies carry their thread's title (so "lymphoedema clinic primary care" finds a
@@ -268,6 +277,10 @@ class Changes:
     post_ids: set[int]
     thread_ids: set[int]
     author_ids: set[int] = field(default_factory=set)  # a renamed member: every post of theirs
+    # A renamed board, alliance or profession: every post of the threads filed under it.
+    board_ids: set[int] = field(default_factory=set)
+    alliance_ids: set[int] = field(default_factory=set)
+    profession_ids: set[int] = field(default_factory=set)
 
     @classmethod
     def from_payloads(cls, payloads: Iterable[dict[str, Any]]) -> Changes:
@@ -282,12 +295,31 @@ class Changes:
                 changes.thread_ids.add(ident)
             elif kind == "author":
                 changes.author_ids.add(ident)
+            elif kind in ("board", "alliance", "profession"):
+                getattr(changes, f"{kind}_ids").add(ident)
             else:  # a kind this version does not index yet: nothing to do
                 log.info("Search outbox row of unknown kind %r ignored", kind)
         return changes
 
     def __bool__(self) -> bool:
-        return bool(self.post_ids or self.thread_ids or self.author_ids)
+        return bool(self.post_ids or self.thread_ids or self.author_ids or self.board_ids
+                    or self.alliance_ids or self.profession_ids)
+
+    def filed_under(self):
+        """The threads of the renamed boards, alliances and professions, as a SQL condition
+        (None if there are none)."""
+        conditions = []
+        if self.board_ids:
+            conditions.append(Thread.board_id.in_(sorted(self.board_ids)))
+        if self.alliance_ids:
+            conditions.append(Thread.alliance_id.in_(sorted(self.alliance_ids)))
+            pan_london = select(Alliance.id).where(Alliance.slug == PAN_LONDON_SLUG,
+                                                   Alliance.id.in_(sorted(self.alliance_ids)))
+            conditions.append(and_(Thread.alliance_id.is_(None), pan_london.exists()))
+        if self.profession_ids:
+            conditions.append(Thread.id.in_(select(thread_professions.c.thread_id).where(
+                thread_professions.c.profession_id.in_(sorted(self.profession_ids)))))
+        return or_(*conditions) if conditions else None
 
 
 def _apply(ix: FileIndex, changes: Changes) -> tuple[int, int]:
@@ -311,6 +343,9 @@ def _apply(ix: FileIndex, changes: Changes) -> tuple[int, int]:
         if changes.author_ids:
             post_ids.update(session.scalars(
                 select(Post.id).where(Post.author_id.in_(sorted(changes.author_ids)))))
+        if (filed_under := changes.filed_under()) is not None:
+            post_ids.update(session.scalars(
+                select(Post.id).join(Thread, Post.thread_id == Thread.id).where(filed_under)))
         docs = _documents_for(session, post_ids)
     writer = ix.writer(timeout=LOCK_TIMEOUT, delay=0.05, compound=False, codec=CODEC)
     try:

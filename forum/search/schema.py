@@ -27,7 +27,7 @@ from forum.search.analysis import (
 )
 
 # Bump when the schema or analysers change: `flask search status` then asks for a rebuild.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: tags (profession, alliance and board names)
 
 # Whoosh's codec with larger posting blocks: a search reads whole posting lists a block at a
 # time (forum.search.engine), and each block costs a fixed few microseconds to decode.
@@ -66,6 +66,9 @@ def build_schema() -> Schema:
         title_pairs=Words(pairs_analyzer()),
         body=Words(words_analyzer()),
         body_pairs=Words(pairs_analyzer()),
+        # The thread's profession tags, alliance and board names, in every post of the
+        # thread: "CNS lymphoedema" finds a lymphoedema post in a thread tagged for CNSs.
+        tags=Words(words_analyzer()),
         author=Words(name_analyzer()),
         author_id=ID,
         board=ID,

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from forum.discussions import queries as reference
+from forum.search import explain
 from forum.search import search as run_search
 from forum.search.forms import SearchForm
 from forum.search.held import held_matches
@@ -56,6 +57,9 @@ def _filters(form: SearchForm, boards, alliances, professions) -> tuple[Filters,
     if values.get("date_from") and values.get("date_to") and values["date_from"] > values["date_to"]:
         form.date_to.errors = ["The ‘to’ date must be the same as or after the ‘from’ date"]
         values.pop("date_to")
+    thread = form.thread.data or ""
+    if thread.isascii() and thread.isdigit() and 0 < int(thread) < 2**31:
+        values["thread_id"] = int(thread)
     values["sort"] = form.sort.data if form.sort.data in ("relevance", "newest") else "relevance"
     return Filters(**values), chosen
 
@@ -71,5 +75,11 @@ def search():
     filters, chosen = _filters(form, boards, alliances, professions)
     results = run_search(form.q.data or "", viewer=current_user, filters=filters, page=_page_arg(),
                          per_page=PER_PAGE)
+    understood, offers = None, {}
+    if results.searched and not results.groups and results.query:
+        understood = explain.understand(results.query)
+        offers = {name: [o for o in explain.named(results.words, options) if o != chosen.get(name)]
+                  for name, options in (("profession", professions), ("alliance", alliances))}
     return render_template("search/search.html", form=form, results=results, chosen=chosen,
-                           kinds=KINDS, held_posts=held_matches(current_user, form.q.data or ""))
+                           kinds=KINDS, understood=understood, offers=offers,
+                           held_posts=held_matches(current_user, form.q.data or ""))

@@ -69,6 +69,15 @@ PAGE_TYPES = [
     PageType("approvals", "moderator", "members.approvals"),
     PageType("search", "reader", "search.search", query="?q=lymphoedema+clinic"),
     PageType("search-empty", "reader", "search.search", query="?q=zzzznothingmatches"),
+    # What was searched, the filters applied, and the profession filter the words name.
+    PageType("search-empty-explained", "reader", "search.search",
+             query="?q=the+district+nurse+garments&board=shadowing&kind=reply"),
+    # Six visible posts say "referral": three shown, and "Show all 6 matching posts".
+    PageType("search-show-all", "reader", "search.search", query="?q=referral"),
+    PageType("search-one-discussion", "reader", "search.search",
+             lambda s: {"q": "referral", "thread": s.thread_id}),
+    # Found through its profession tag alone: the discussion, without posts.
+    PageType("search-tags", "reader", "search.search", query="?q=physiotherapist"),
     PageType("thread-moderator", "moderator", "discussions.show_thread",
              lambda s: {"thread_id": s.thread_id}),
     PageType("report-post", "reader", "moderation.report_post",

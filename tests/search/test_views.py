@@ -174,3 +174,76 @@ def test_a_search_of_symbols_alone_says_it_had_no_words(client, member, sync, qu
 def test_a_search_of_stop_words_alone_says_they_are_too_common(client, member, sync):
     html = page(client.get("/search", query_string={"q": '"the and"'}))
     assert "very common words" in html
+
+
+# --- empty results explain themselves; every match in a discussion can be seen -----------
+
+def test_an_empty_result_says_what_was_searched_and_which_filters_applied(client, member, sync):
+    f.thread(member, title="Rotas", body="Leave cover.")
+    sync()
+    html = page(client.get("/search?q=the+CNS+garments&board=shadowing&kind=reply"))
+    searched = re.search(r'id="searched-for">(.*?)</p>', html, re.S).group(1)
+    assert "CNS" in searched and "cancer nurse specialist" in searched and "garments" in searched
+    assert "the" in re.search(r'id="left-out">(.*?)</', html, re.S).group(1)
+    applied = re.search(r'id="filters-applied">(.*?)</ul>', html, re.S).group(1)
+    assert "Shadowing" in applied and "Replies" in applied
+
+
+@pytest.mark.parametrize(("query", "link_text", "arg"), [
+    ("district nurse wound swabs", "Show discussions tagged District or community nurse",
+     "profession=district-or-community-nurse"),
+    ("cns garments", "Show discussions tagged Cancer nurse specialist",
+     "profession=cancer-nurse-specialist"),
+    ("south east london garments", "Show discussions in South East London",
+     "alliance=south-east-london"),
+])
+def test_an_empty_result_offers_the_filter_its_words_name(client, member, sync, query, link_text, arg):
+    f.thread(member, title="Rotas", body="Leave cover.")
+    sync()
+    html = page(client.get("/search", query_string={"q": query}))
+    offer = re.search(r'<a href="([^"]+)"[^>]*class="search-offer"[^>]*>(.*?)</a>', html, re.S)
+    assert offer is not None and offer.group(2).strip() == link_text
+    assert arg in offer.group(1).replace("&amp;", "&")
+
+
+def test_no_filter_is_offered_for_words_that_name_none(client, member, sync):
+    f.thread(member, title="Rotas", body="Leave cover.")
+    sync()
+    html = page(client.get("/search?q=nurse+garments"))
+    assert 'id="no-results"' in html and 'class="search-offer"' not in html
+
+
+def test_a_discussion_with_more_matches_than_shown_links_to_all_of_them(client, member, sync):
+    thread = f.thread(member, title="Rotas", body="Fatigue in the team.")
+    for n in range(5):
+        f.reply(member, thread, body=f"Fatigue point {n}.")
+    sync()
+    html = page(client.get("/search?q=fatigue&sort=newest"))
+    link = re.search(rf'<a href="([^"]+)"[^>]*id="show-all-{thread.id}"[^>]*>(.*?)</a>', html, re.S)
+    assert link.group(2).strip() == "Show all 6 matching posts in this discussion"
+    href = link.group(1).replace("&amp;", "&")
+    assert f"thread={thread.id}" in href and "q=fatigue" in href and "sort=newest" in href
+    narrowed = page(client.get(href))
+    assert narrowed.count('class="search-result__post"') == 6
+    assert 'id="show-all-' not in narrowed
+    assert 'id="search-everywhere"' in narrowed and "Rotas" in narrowed
+    assert f'name="thread" value="{thread.id}"' in narrowed  # a new search stays in it
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999", "²"])
+def test_an_odd_thread_argument_is_ignored_not_an_error(client, member, sync, value):
+    f.thread(member, title="Rotas", body="Fatigue in the team.")
+    sync()
+    html = page(client.get("/search", query_string={"q": "fatigue", "thread": value}))
+    assert "1 post in 1 discussion" in html
+
+
+def test_a_thread_found_through_its_tags_is_shown_with_its_tags_and_no_posts(client, member, sync):
+    thread = f.thread(member, title="Rotas", body="Leave cover.",
+                      professions=[f.profession("cancer-nurse-specialist")])
+    sync()
+    html = page(client.get("/search?q=CNS"))
+    result = re.search(rf'id="result-thread-{thread.id}"(.*?)</li>\s*</ol>', html, re.S).group(1)
+    assert "<mark>Cancer</mark> <mark>nurse</mark> <mark>specialist</mark>" in result
+    assert 'class="search-result__post"' not in result
+    assert "1 discussion" in html

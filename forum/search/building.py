@@ -1,0 +1,227 @@
+"""Syntax tree to Whoosh query: stems, exact words, phrases as word pairs, synonyms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh.query import And, AndNot, Every, Or, Query, Term
+
+from forum.search.analysis import (
+    exact_words,
+    load_synonyms,
+    name_words,
+    pair_terms,
+    stem_terms,
+    stems,
+)
+from forum.search.parsing import AndNode, NotNode, OrNode, QuerySyntaxError, Quoted, Word, parse, plain_words
+
+TITLE_BOOST = 3.0
+TAGS_BOOST = 0.5  # a thread's tags and names: below the words members wrote
+FIELD_BOOSTS = {"title": TITLE_BOOST, "body": 1.0, "tags": TAGS_BOOST}
+TEXT_FIELDS = ("title", "body", "tags")
+PAIRED = ("title", "body")  # fields with a "_pairs" field beside them
+EXACT_BOOST = 1.5
+SYNONYM_BOOST = 0.9
+
+
+@dataclass
+class Built:
+    highlight_terms: set[str] = field(default_factory=set)  # stems of positive words
+    plain: list[str] = field(default_factory=list)  # unquoted, unfielded positive words
+    # Each positive word's query in the post's own words: its body, and an opening post's title.
+    own_body: list[Query] = field(default_factory=list)
+    own_title: list[Query] = field(default_factory=list)
+    # Each plain word's whole query (its stems and synonyms), for "Did you mean".
+    word_queries: dict[str, Query] = field(default_factory=dict)
+
+    def own_query(self) -> Query | None:
+        """The documents that match in their own words, not only through their thread (a
+        reply carries its thread's title, every post its tags): the ones listed as matches,
+        those with a word to highlight. A flat OR of the words' terms, so it costs little
+        beside the query (whose postings the engine has read already). None when every
+        match counts (a search of filters, authors or NOT alone)."""
+        parts: list[Query] = []
+        if self.own_body:
+            parts.append(_any_term(self.own_body))
+        if self.own_title:
+            parts.append(And([Term("kind", "thread"), _any_term(self.own_title)]))
+        return Or(parts) if parts else None
+
+    def note_own(self, fields: tuple[str, ...], parts: list[Query]) -> None:
+        for name, part in zip(fields, parts, strict=True):
+            if name == "body":
+                self.own_body.append(part)
+            elif name == "title":
+                self.own_title.append(part)
+
+
+def _any_term(queries: list[Query]) -> Query:
+    """Any of the terms these queries name."""
+    return Or([Term(name, text) for name, text in sorted({t for q in queries for t in q.iter_all_terms()})])
+
+
+def _all_of(queries: list[Query]) -> Query:
+    return queries[0] if len(queries) == 1 else And(queries)
+
+
+def _words_query(fieldname: str, stemmed: list[str], exact: list[str], weight: float) -> Query:
+    """Words in a text field: each in any form (its stem), and the words as written score
+    EXACT_BOOST more. Several words (a compound like "well-being", or a synonym like "general
+    practice nurse") must all be there, and score more when side by side as written."""
+    any_form = [Or([Term(fieldname, term, boost=weight) for term in stem_terms(stem)])
+                for stem in stemmed]
+    if fieldname not in PAIRED:  # the tags: names, where a word as written earns nothing more
+        return _all_of(any_form)
+    as_written = ([Term(f"{fieldname}_pairs", pair, boost=weight * EXACT_BOOST)
+                   for pair in pair_terms(exact)] if len(exact) > 1
+                  else [Term(fieldname, exact[0], boost=weight * EXACT_BOOST)])
+    return Or([_all_of(any_form), _all_of(as_written)])
+
+
+def _text_query(text: str, fields: tuple[str, ...], built: Built, positive: bool,
+                boost: float = 1.0) -> Query | None:
+    """One word (or a hyphenated compound) in each of `fields`."""
+    stemmed, exact = stems(text), exact_words(text)
+    if not stemmed:
+        return None
+    if positive:
+        built.highlight_terms.update(stemmed)
+    # A tag is a name: "cancer nurse specialist" there counts as one word, not three.
+    parts = [_words_query(name, stemmed, exact, boost * FIELD_BOOSTS[name]
+                          / (len(stemmed) if name == "tags" else 1)) for name in fields]
+    if positive:
+        built.note_own(fields, parts)
+    return parts[0] if len(parts) == 1 else Or(parts)
+
+
+def _exact_query(text: str, fields: tuple[str, ...], built: Built, positive: bool) -> Query | None:
+    """A quoted phrase: the exact words, each next to the one after it."""
+    exact = exact_words(text)
+    if not exact:
+        return None
+    if positive:
+        built.highlight_terms.update(stems(text))
+    pairs = pair_terms(exact)
+    parts = [_all_of([Term(f"{name}_pairs" if pairs else name, term, boost=FIELD_BOOSTS[name])
+                      for term in pairs or exact]) for name in fields]
+    if positive:
+        built.note_own(fields, parts)
+    return parts[0] if len(parts) == 1 else Or(parts)
+
+
+def author_query(text: str) -> Query | None:
+    words = name_words(text)
+    return _all_of([Term("author", word) for word in words]) if words else None
+
+
+def _with_synonyms(text: str, base: Query | None, built: Built, positive: bool) -> Query | None:
+    if base is None:
+        return None
+    group = load_synonyms().lookup(tuple(stems(text)))
+    if not group:
+        return base
+    own = tuple(stems(text))
+    alternatives = [_text_query(alt, TEXT_FIELDS, built, positive, SYNONYM_BOOST)
+                    for alt in group if tuple(stems(alt)) != own]
+    return Or([base, *[a for a in alternatives if a is not None]])
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.built = Built()
+
+    def build(self, node, positive: bool = True) -> Query | None:
+        if isinstance(node, Word):
+            if node.field == "author":
+                return author_query(node.text)
+            if node.field == "title":
+                return _text_query(node.text, ("title",), self.built, positive)
+            base = _text_query(node.text, TEXT_FIELDS, self.built, positive)
+            query = _with_synonyms(node.text, base, self.built, positive)
+            if positive:
+                self.built.plain.append(node.text)
+                if query is not None:
+                    self.built.word_queries[node.text] = query
+            return query
+        if isinstance(node, Quoted):
+            if node.field == "author":
+                return author_query(node.text)
+            fields = ("title",) if node.field == "title" else PAIRED  # what members wrote
+            return _exact_query(node.text, fields, self.built, positive)
+        if isinstance(node, NotNode):
+            inner = self.build(node.child, not positive)
+            return None if inner is None else AndNot(Every(), inner)
+        if isinstance(node, OrNode):
+            parts = [q for q in (self.build(c, positive) for c in node.children) if q is not None]
+            return Or(parts) if len(parts) > 1 else (parts[0] if parts else None)
+        if isinstance(node, AndNode):
+            return self._and(node.children, positive)
+        raise TypeError(node)
+
+    def _and(self, children: tuple, positive: bool) -> Query | None:
+        include: list[Query] = []
+        exclude: list[Query] = []
+        i = 0
+        while i < len(children):
+            child = children[i]
+            run = self._synonym_run(children, i, positive)
+            if run is not None:
+                query, i = run
+                include.append(query)
+                continue
+            if isinstance(child, NotNode):
+                inner = self.build(child.child, not positive)
+                if inner is not None:
+                    exclude.append(inner)
+            elif (query := self.build(child, positive)) is not None:
+                include.append(query)
+            i += 1
+        if not include and not exclude:
+            return None
+        query = (And(include) if len(include) > 1 else include[0]) if include else Every()
+        if exclude:
+            query = AndNot(query, Or(exclude) if len(exclude) > 1 else exclude[0])
+        return query
+
+    def _synonym_run(self, children: tuple, start: int, positive: bool) -> tuple[Query, int] | None:
+        """Several plain words that together are a synonym ("two week wait" = "2WW")."""
+        synonyms = load_synonyms()
+        if synonyms.longest < 2:
+            return None
+        end = start
+        while end < len(children) and isinstance(children[end], Word) and children[end].field is None:
+            end += 1
+        for length in range(min(synonyms.longest, end - start), 1, -1):
+            words = [children[start + k].text for k in range(length)]
+            key = tuple(s for w in words for s in stems(w))
+            group = synonyms.lookup(key)
+            if not group:
+                continue
+            own = [q for q in (_text_query(w, TEXT_FIELDS, self.built, positive) for w in words)
+                   if q is not None]
+            if positive:
+                self.built.plain.extend(words)
+            alternatives = [_text_query(alt, TEXT_FIELDS, self.built, positive, SYNONYM_BOOST)
+                            for alt in group if tuple(stems(alt)) != key]
+            parts = [And(own) if len(own) > 1 else own[0], *[a for a in alternatives if a]]
+            if positive:
+                self.built.word_queries.update(dict.fromkeys(words, Or(parts)))
+            return Or(parts), start + length
+        return None
+
+
+def build_query(text: str) -> tuple[Query | None, Built, str | None]:
+    """(query, what it searched for, a notice if the syntax had to be ignored)."""
+    notice = None
+    try:
+        tree = parse(text)
+    except QuerySyntaxError as error:
+        words = plain_words(text)
+        notice = (f"We could not read your search as written ({error}), "
+                  f"so we searched for the words on their own: {' '.join(words)}" if words else
+                  f"We could not read your search as written ({error}). Try some words instead.")
+        tree = AndNode(tuple(Word(w) for w in words)) if words else None
+    builder = _Builder()
+    query = builder.build(tree) if tree is not None else None
+    return query, builder.built, notice
