@@ -6,7 +6,7 @@ A deliverer now claims rows with one UPDATE (claimed_by, claimed_until); a claim
 killed deliverer's rows are taken up again.
 
 Revision ID: b7d41e9c2a10
-Revises: 5c1e0a7d2b3f
+Revises: 7d3b9e1f4a20
 Create Date: 2026-12-01 08:40:00
 """
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from alembic import op
 import forum.db
 
 revision = 'b7d41e9c2a10'
-down_revision = '5c1e0a7d2b3f'
+down_revision = '7d3b9e1f4a20'
 branch_labels = None
 depends_on = None
 
