@@ -1,13 +1,13 @@
 """Imports every model module so the metadata is complete (Alembic, create_all, mappers)."""
 
 from forum.community.models import Alliance, Board, Profession
-from forum.discussions.models import Post, PostRevision, Thread, thread_professions
+from forum.discussions.models import Draft, Post, PostRevision, Thread, thread_professions
 from forum.members.models import Role, Status, User
 from forum.moderation.models import AuditEntry, Report, StaffNote
 from forum.notify.models import Notification, OutboxMessage
 
 __all__ = [
-    "Alliance", "AuditEntry", "Board", "Notification", "OutboxMessage", "Post",
+    "Alliance", "AuditEntry", "Board", "Draft", "Notification", "OutboxMessage", "Post",
     "PostRevision", "Profession", "Report", "Role", "StaffNote", "Status", "Thread", "User",
     "thread_professions",
 ]

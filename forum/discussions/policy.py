@@ -101,6 +101,30 @@ def reply_refusal(viewer: Any, thread: Thread) -> str | None:
     return "You cannot reply to this discussion."
 
 
+def post_reply_refusal(viewer: Any, post: Post, *, thread_allows: bool | None = None) -> str | None:
+    """Why `viewer` may not reply under `post`, or None if they may: the thread must take
+    their reply, and the post must be one they can see that is neither deleted nor hidden.
+    (Their own post still waiting for a moderator takes replies.) The thread page passes
+    `thread_allows` (can_reply, worked out once) so each post adds no thread checks."""
+    if thread_allows is None:
+        if (refusal := reply_refusal(viewer, post.thread)) is not None:
+            return refusal
+    elif not thread_allows:
+        return reply_refusal(viewer, post.thread) or "You cannot reply to this discussion."
+    if post.deleted_at is not None:
+        return "This post was deleted by its author, so it cannot take replies."
+    if post.hidden_at is not None:
+        return "This post was hidden by a moderator, so it cannot take replies."
+    if not can_view_post(viewer, post):
+        return "That post cannot be replied to."
+    return None
+
+
+def can_reply_to_post(viewer: Any, post: Post, thread_allows: bool | None = None) -> bool:
+    """Whether to offer (and accept) a reply under `post`: see post_reply_refusal."""
+    return post_reply_refusal(viewer, post, thread_allows=thread_allows) is None
+
+
 def can_edit_post(viewer: Any, post: Post) -> bool:
     """Authors edit their own posts (not once deleted or hidden, nor in a locked thread)."""
     if post.deleted_at is not None:
