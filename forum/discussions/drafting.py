@@ -13,6 +13,7 @@ from typing import Any
 from flask import flash, jsonify, redirect, request
 from flask_login import current_user
 
+from forum.db import utcnow
 from forum.discussions import services
 from forum.discussions.models import Draft, Post, Thread
 from forum.errors import InvalidInput, PermissionDenied
@@ -37,6 +38,7 @@ def _wants_json() -> bool:
 def answer(form: BaseForm, *, thread: Thread | None, back: str, page: Callable[..., Any],
            reply_to: Post | None = None):
     """Save or discard the member's draft, then answer the button (or the autosave)."""
+    asked_at = utcnow()
     title = form.title.data if "title" in form else ""
     try:
         if "discard_draft" in request.form:
@@ -44,7 +46,8 @@ def answer(form: BaseForm, *, thread: Thread | None, back: str, page: Callable[.
             draft = None
         else:
             draft = services.save_draft(current_user, thread=thread, title=title or "",
-                                        body=form.body.data or "", reply_to=reply_to)
+                                        body=form.body.data or "", reply_to=reply_to,
+                                        asked_at=asked_at)
     except (PermissionDenied, InvalidInput) as error:
         status = 403 if isinstance(error, PermissionDenied) else 422
         if _wants_json():
@@ -53,7 +56,10 @@ def answer(form: BaseForm, *, thread: Thread | None, back: str, page: Callable[.
             raise
         show_error(form, error)
         return page()
-    message = saved_message(draft) if draft else "Your draft was discarded."
+    if draft is None and "discard_draft" not in request.form:
+        message = "Nothing to keep: your draft is empty or already posted."
+    else:
+        message = saved_message(draft) if draft else "Your draft was discarded."
     if _wants_json():
         return jsonify(saved=draft is not None, message=message)
     if draft is None:

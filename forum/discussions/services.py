@@ -7,6 +7,7 @@ rows for search, and commits once.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
@@ -26,6 +27,8 @@ from forum.members.models import User
 TITLE_MAX = 200
 BODY_MAX = 50_000
 PENDING_REASON = "first posts are checked by a moderator"
+# How long before an autosave request a post must be to let the save stand (see save_draft).
+DRAFT_RACE = timedelta(seconds=5)
 
 
 # --- input --------------------------------------------------------------------------------
@@ -243,12 +246,16 @@ def _discard_draft(actor: User, thread: Thread | None) -> None:
 
 
 def save_draft(actor: User, *, thread: Thread | None, body: str, title: str = "",
-               reply_to: Post | None = None) -> Draft | None:
+               reply_to: Post | None = None, asked_at: datetime | None = None) -> Draft | None:
     """Keep what `actor` is writing: a reply in `thread`, or a new discussion (thread None).
 
     One draft per member per thread (and one for a new discussion): saving again replaces
     it, and an empty draft is discarded (returns None). Private to the author, so it skips
     the patient-data guard, which checks the text when it is posted.
+
+    `asked_at` is when the request came: an autosave still on its way when the member
+    pressed Post must not bring back the draft that posting ended, so a save asked for
+    just before (or after) the member posted here is dropped.
     """
     if thread is None:
         if not policy.is_member(actor):
@@ -272,6 +279,10 @@ def save_draft(actor: User, *, thread: Thread | None, body: str, title: str = ""
             db.session.add(draft)
         draft.title, draft.body, draft.reply_to = title, body, reply_to
         draft.updated_at = utcnow()
+        # Checked last, just before the commit, so the window for the race is as small as it gets.
+        if asked_at is not None and _posted_since(actor, thread, asked_at - DRAFT_RACE):
+            db.session.rollback()
+            return None
         try:
             db.session.commit()
         except IntegrityError:
@@ -281,6 +292,15 @@ def save_draft(actor: User, *, thread: Thread | None, body: str, title: str = ""
         else:
             break
     return draft
+
+
+def _posted_since(actor: User, thread: Thread | None, since: datetime) -> bool:
+    if thread is None:
+        return db.session.scalar(select(Thread.id).where(
+            Thread.author_id == actor.id, Thread.created_at >= since).limit(1)) is not None
+    return db.session.scalar(select(Post.id).where(
+        Post.thread_id == thread.id, Post.author_id == actor.id,
+        Post.created_at >= since).limit(1)) is not None
 
 
 def discard_draft(actor: User, thread: Thread | None) -> None:

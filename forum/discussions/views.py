@@ -10,8 +10,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from forum.community.models import Board
-from forum.discussions import drafting as drafts
-from forum.discussions import policy, queries, services
+from forum.discussions import drafting, policy, queries, services
 from forum.discussions.forms import (
     INVALID,
     EditOpeningPostForm,
@@ -176,8 +175,8 @@ def new_thread():
         form.draft = queries.draft_for(current_user, None)
         if form.draft is not None:
             form.title.data, form.body.data = form.draft.title, form.draft.body
-    elif drafts.pressed():
-        return drafts.answer(form, thread=None, back=url_for("discussions.new_thread"),
+    elif drafting.pressed():
+        return drafting.answer(form, thread=None, back=url_for("discussions.new_thread"),
                              page=lambda **kw: render_template(
                                  "discussions/new_thread.html", form=form, preview=None,
                                  pid=None, **kw))
@@ -259,11 +258,11 @@ def reply_form(thread: Thread, parent: Post | None = None) -> ReplyForm:
 def _submit_reply(thread: Thread, form: ReplyForm, reply_to: Post | None,
                   problem: str | None = None):
     """Whichever button was pressed: Save or Discard draft, Preview, or Post reply."""
-    if drafts.pressed():
+    if drafting.pressed():
         back = (url_for("discussions.reply_to_post", post_id=reply_to.id, _anchor="reply-form")
                 if reply_to else url_for("discussions.show_thread", thread_id=thread.id,
                                          _anchor="reply-form"))
-        return drafts.answer(form, thread=thread, reply_to=reply_to, back=back,
+        return drafting.answer(form, thread=thread, reply_to=reply_to, back=back,
                              page=lambda **kw: _reply_page(thread, form, reply_to, **kw))
     valid = form.validate()
     if problem:

@@ -192,3 +192,23 @@ def test_drafts_are_private_to_their_author(client, db, member, thread):
     save_draft(member, thread=thread, body="My private words")
     f.sign_in(client, f.member())
     assert "My private words" not in page(client.get(f"/threads/{thread.id}"))
+
+
+def test_an_autosave_still_on_its_way_when_the_member_posted_is_dropped(db, member, thread):
+    """The autosave asked just before the member pressed Post; its answer came after."""
+    from forum.db import utcnow
+
+    asked_at = utcnow()
+    f.reply(member, thread, body="Posted")
+    assert save_draft(member, thread=thread, body="Post", asked_at=asked_at) is None
+    assert drafts(db) == []
+
+
+def test_a_draft_asked_for_well_after_posting_is_kept(db, member, thread):
+    from datetime import timedelta
+
+    from forum.db import utcnow
+
+    f.reply(member, thread, body="Posted")
+    later = utcnow() + timedelta(seconds=30)
+    assert save_draft(member, thread=thread, body="A second reply", asked_at=later) is not None
