@@ -27,8 +27,9 @@ from forum.members.models import User
 TITLE_MAX = 200
 BODY_MAX = 50_000
 PENDING_REASON = "first posts are checked by a moderator"
-# How long before an autosave request a post must be to let the save stand (see save_draft).
-DRAFT_RACE = timedelta(seconds=5)
+# A post stamped this long before an autosave was asked for may still have been committing
+# then (see save_draft): it stamps its time a few milliseconds before it commits.
+DRAFT_RACE = timedelta(seconds=1)
 
 
 # --- input --------------------------------------------------------------------------------
@@ -254,8 +255,8 @@ def save_draft(actor: User, *, thread: Thread | None, body: str, title: str = ""
     the patient-data guard, which checks the text when it is posted.
 
     `asked_at` is when the request came: an autosave still on its way when the member
-    pressed Post must not bring back the draft that posting ended, so a save asked for
-    just before (or after) the member posted here is dropped.
+    pressed Post must not bring back the draft that posting ended, so a save is dropped if
+    the member posted here after it was asked for (or up to DRAFT_RACE before).
     """
     if thread is None:
         if not policy.is_member(actor):

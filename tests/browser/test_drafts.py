@@ -10,11 +10,11 @@ from .helpers import make_member, sign_in, submit, unique
 
 
 def test_a_reply_draft_is_kept_restored_and_ended_by_posting(page, live_server, js):
-    member = make_member(live_server)
+    member, starter = make_member(live_server), make_member(live_server)
     with live_server.db() as db:
         from forum.members.models import User
 
-        thread_id = factories.thread(db.session.get(User, member["id"]),
+        thread_id = factories.thread(db.session.get(User, starter["id"]),
                                      title=f"Compression sleeves {unique('')}").id
     sign_in(page, live_server, member["email"])
     thread_url = live_server.url_for("discussions.show_thread", thread_id=thread_id)

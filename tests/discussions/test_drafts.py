@@ -195,7 +195,7 @@ def test_drafts_are_private_to_their_author(client, db, member, thread):
 
 
 def test_an_autosave_still_on_its_way_when_the_member_posted_is_dropped(db, member, thread):
-    """The autosave asked just before the member pressed Post; its answer came after."""
+    """The autosave was asked for just before the member pressed Post, and saved after."""
     from forum.db import utcnow
 
     asked_at = utcnow()
