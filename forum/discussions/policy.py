@@ -104,7 +104,7 @@ def reply_refusal(viewer: Any, thread: Thread) -> str | None:
 def post_reply_refusal(viewer: Any, post: Post, *, thread_allows: bool | None = None) -> str | None:
     """Why `viewer` may not reply under `post`, or None if they may: the thread must take
     their reply, and the post must be one they can see that is neither deleted nor hidden.
-    (Their own post still waiting for a moderator takes replies.) The thread page passes
+    A post waiting for a moderator takes replies only from its author. The thread page passes
     `thread_allows` (can_reply, worked out once) so each post adds no thread checks."""
     if thread_allows is None:
         if (refusal := reply_refusal(viewer, post.thread)) is not None:
@@ -117,6 +117,8 @@ def post_reply_refusal(viewer: Any, post: Post, *, thread_allows: bool | None = 
         return "This post was hidden by a moderator, so it cannot take replies."
     if not can_view_post(viewer, post):
         return "That post cannot be replied to."
+    if post.pending and not _is_author(viewer, post):
+        return "This post is waiting for a moderator, so it cannot take replies yet."
     return None
 
 
