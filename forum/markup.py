@@ -10,6 +10,7 @@ from functools import partial
 import bleach
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "em", "strong", "del", "s", "a", "ul", "ol", "li", "blockquote",
@@ -77,6 +78,20 @@ class _Tools(threading.local):
 
 
 _tools = _Tools()
+
+
+def _image_as_link(self, tokens, idx, options, env) -> str:
+    """An image is shown as a link to it ("Image: alt text"), never loaded: an external image
+    would tell a third party who reads a members-only post. (Uploads may change this.)"""
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    alt = self.renderInlineAsText(token.children or [], options, env) or src
+    title = token.attrGet("title")
+    title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
+    return f'<a href="{escapeHtml(str(src))}"{title_attr}>Image: {escapeHtml(alt)}</a>'
+
+
+_md.add_render_rule("image", _image_as_link)
 
 
 def _shift_headings(tokens) -> None:

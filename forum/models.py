@@ -2,13 +2,14 @@
 
 from forum.auth.models import MemberSession
 from forum.community.models import Alliance, Board, Profession
-from forum.discussions.models import Post, PostRevision, Thread, thread_professions
+from forum.discussions.models import Draft, Post, PostRevision, Thread, thread_professions
 from forum.members.models import Role, Status, User
 from forum.moderation.models import AuditEntry, Report, StaffNote
 from forum.notify.models import Notification, OutboxMessage
 
 __all__ = [
-    "Alliance", "AuditEntry", "Board", "MemberSession", "Notification", "OutboxMessage", "Post",
+    "Alliance", "AuditEntry", "Board", "Draft", "MemberSession", "Notification", "OutboxMessage",
+    "Post",
     "PostRevision", "Profession", "Report", "Role", "StaffNote", "Status", "Thread", "User",
     "thread_professions",
 ]

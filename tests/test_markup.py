@@ -168,3 +168,24 @@ def test_raw_html_is_shown_as_text_not_markup():
     html = render("<b>not bold</b>")
     assert "<b>" not in html
     assert "&lt;b&gt;" in html
+
+
+def test_an_image_becomes_a_link_with_its_alt_text():
+    """No <img>: a third party's server would see who reads a members-only post."""
+    html = render('See ![A run chart of waits](https://example.org/chart.png "Waits").')
+    assert "<img" not in html
+    (link,) = [e for e in elements(html) if e.tag == "a"]
+    assert dict(link.attrs) == {"href": "https://example.org/chart.png", "title": "Waits",
+                                "rel": "nofollow ugc noopener"}
+    assert ">Image: A run chart of waits</a>" in html
+
+
+def test_an_image_without_alt_text_is_named_by_its_address():
+    html = render("![](https://example.org/x.png)")
+    assert '>Image: https://example.org/x.png</a>' in html
+
+
+def test_an_image_alt_text_is_escaped():
+    html = render("![<script>alert(1)</script> & **more**](https://example.org/x.png)")
+    assert problems(html) == []
+    assert "Image: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</a>" in html

@@ -92,7 +92,7 @@ class ThreadForm(ScopeChoices, BaseForm):
                                      validate_choice=False,
                                      validators=[OneOf("Choose professions from the list")])
     body = _body_field("Your message")
-
+    draft = None  # the member's saved draft (a forum.discussions.models.Draft), if any
 
 
 class EditPostForm(BaseForm):
@@ -111,6 +111,7 @@ class EditOpeningPostForm(EditPostForm):
 class ReplyForm(BaseForm):
     reply_to = HiddenField(filters=[as_id])
     body = _body_field("Your reply")
+    draft = None  # the member's saved draft for the thread, if any
 
 
 class FilterForm(BaseForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.community.models import Alliance, Board, Profession
@@ -123,3 +123,32 @@ class PostRevision(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     editor: Mapped[User] = relationship()
+
+
+class Draft(Base):
+    """What a member was writing, kept on the server so a nurse called away finds it again:
+    one per member per thread (a reply, with the post it answers) and one for a new
+    discussion (thread_id None). Deleted when the member posts.
+
+    A draft is private to its author: never shown to anyone else, never indexed, never
+    emailed. So it does not go through the patient-data guard; the guard checks the text
+    when it is posted, as it always has.
+    """
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    thread_id: Mapped[int | None] = mapped_column(
+        ForeignKey("threads.id", ondelete="CASCADE"), index=True)
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    reply_to: Mapped[Post | None] = relationship(foreign_keys=[reply_to_id])
+
+
+# One draft per member per thread, and one (thread_id NULL) for a new discussion.
+Index("uq_drafts_user_thread", Draft.user_id, func.coalesce(Draft.thread_id, 0), unique=True)

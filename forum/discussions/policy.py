@@ -101,14 +101,30 @@ def reply_refusal(viewer: Any, thread: Thread) -> str | None:
     return "You cannot reply to this discussion."
 
 
-def post_takes_replies(viewer: Any, post: Post) -> bool:
-    """Whether `viewer` may answer this post (given they may reply in its thread): not once
-    deleted or hidden; a post waiting for a moderator only by its own author."""
-    if post.deleted_at is not None or post.hidden_at is not None:
-        return False
+def post_reply_refusal(viewer: Any, post: Post, *, thread_allows: bool | None = None) -> str | None:
+    """Why `viewer` may not reply under `post`, or None if they may: the thread must take
+    their reply, and the post must be one they can see that is neither deleted nor hidden.
+    A post waiting for a moderator takes replies only from its author. The thread page passes
+    `thread_allows` (can_reply, worked out once) so each post adds no thread checks."""
+    if thread_allows is None:
+        if (refusal := reply_refusal(viewer, post.thread)) is not None:
+            return refusal
+    elif not thread_allows:
+        return reply_refusal(viewer, post.thread) or "You cannot reply to this discussion."
+    if post.deleted_at is not None:
+        return "This post was deleted by its author, so it cannot take replies."
+    if post.hidden_at is not None:
+        return "This post was hidden by a moderator, so it cannot take replies."
     if not can_view_post(viewer, post):
-        return False
-    return not post.pending or _is_author(viewer, post)
+        return "That post cannot be replied to."
+    if post.pending and not _is_author(viewer, post):
+        return "This post is waiting for a moderator, so it cannot take replies yet."
+    return None
+
+
+def can_reply_to_post(viewer: Any, post: Post, thread_allows: bool | None = None) -> bool:
+    """Whether to offer (and accept) a reply under `post`: see post_reply_refusal."""
+    return post_reply_refusal(viewer, post, thread_allows=thread_allows) is None
 
 
 def can_edit_post(viewer: Any, post: Post) -> bool:

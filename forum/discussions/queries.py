@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.community.models import Alliance, Board, Profession
 from forum.discussions import policy
-from forum.discussions.models import Post, PostRevision, Thread, thread_professions
+from forum.discussions.models import Draft, Post, PostRevision, Thread, thread_professions
 from forum.extensions import db
 from forum.members.models import User
 from forum.moderation.guard import HOLD_EDIT
@@ -253,3 +253,13 @@ def board_by_slug(slug: str) -> Board | None:
     if not valid_slug(slug):
         return None
     return db.session.scalar(select(Board).where(Board.slug == slug))
+
+
+def draft_for(user: Any, thread: Thread | None) -> Draft | None:
+    """The member's draft reply in `thread`, or their draft discussion (thread None)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(Draft).options(joinedload(Draft.reply_to).joinedload(Post.author))
+        .where(Draft.user_id == user.id,
+               Draft.thread_id.is_(None) if thread is None else Draft.thread_id == thread.id))

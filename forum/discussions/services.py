@@ -7,14 +7,17 @@ rows for search, and commits once.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from forum import outbox
 from forum.community.models import Alliance, Board, Profession
 from forum.db import utcnow
 from forum.discussions import counters, held, policy
-from forum.discussions.models import Post, PostRevision, Thread
+from forum.discussions.models import Draft, Post, PostRevision, Thread
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
 from forum.forms import clean_text
@@ -24,6 +27,9 @@ from forum.members.models import User
 TITLE_MAX = 200
 BODY_MAX = MAX_SOURCE
 PENDING_REASON = held.FIRST_POSTS
+# A post stamped this long before an autosave was asked for may still have been committing
+# then (see save_draft): it stamps its time a few milliseconds before it commits.
+DRAFT_RACE = timedelta(seconds=1)
 
 
 # --- input --------------------------------------------------------------------------------
@@ -95,6 +101,7 @@ def start_thread(actor: User, *, board: Board, title: str, body: str,
     if not pending:
         publish_counters(post)
     outbox.enqueue("search", {"kind": "thread", "id": thread.id})
+    _discard_draft(actor, None)
     db.session.commit()
     return thread
 
@@ -107,8 +114,9 @@ def reply_to_thread(actor: User, thread: Thread, *, body: str,
     if reply_to is not None:
         if reply_to.thread_id != thread.id:
             raise InvalidInput("You can only reply to a post in this discussion.", field="reply_to")
-        if not policy.post_takes_replies(actor, reply_to):
-            raise InvalidInput("That post cannot be replied to.", field="reply_to")
+        # Deleted and hidden posts take no replies (the author and moderators still read them).
+        if (refusal := policy.post_reply_refusal(actor, reply_to, thread_allows=True)):
+            raise InvalidInput(refusal, field="reply_to")
     body = clean_body(body)
     _check_slow_mode(actor, thread)
     now = utcnow()
@@ -122,6 +130,7 @@ def reply_to_thread(actor: User, thread: Thread, *, body: str,
     if not pending:
         publish_counters(post)
     outbox.enqueue("search", {"kind": "post", "id": post.id})
+    _discard_draft(actor, thread)
     db.session.commit()
     return post
 
@@ -214,3 +223,78 @@ def rerender_posts(*, batch_size: int = 500) -> int:
             last_id = rows[-1].id
             db.session.commit()  # the session holds rows weakly: each batch is let go
     return changed
+
+
+# --- drafts -------------------------------------------------------------------------------
+
+def _draft_clause(actor: User, thread: Thread | None):
+    return (Draft.user_id == actor.id) & (func.coalesce(Draft.thread_id, 0) == (thread.id if thread else 0))
+
+
+def _discard_draft(actor: User, thread: Thread | None) -> None:
+    """Posting ends the draft it came from (the caller commits)."""
+    db.session.execute(delete(Draft).where(_draft_clause(actor, thread)))
+
+
+def save_draft(actor: User, *, thread: Thread | None, body: str, title: str = "",
+               reply_to: Post | None = None, asked_at: datetime | None = None) -> Draft | None:
+    """Keep what `actor` is writing: a reply in `thread`, or a new discussion (thread None).
+
+    One draft per member per thread (and one for a new discussion): saving again replaces
+    it, and an empty draft is discarded (returns None). Private to the author, so it skips
+    the patient-data guard, which checks the text when it is posted.
+
+    `asked_at` is when the request came: an autosave still on its way when the member
+    pressed Post must not bring back the draft that posting ended, so a save is dropped if
+    the member posted here after it was asked for (or up to DRAFT_RACE before).
+    """
+    if thread is None:
+        if not policy.is_member(actor):
+            raise PermissionDenied("Your account cannot start discussions at the moment.")
+    elif (refusal := policy.reply_refusal(actor, thread)) is not None:
+        raise PermissionDenied(refusal)
+    body = str(clean_text(body or "")).rstrip()
+    title = " ".join(str(clean_text(title or "")).split())[:TITLE_MAX] if thread is None else ""
+    if len(body) > BODY_MAX:
+        raise InvalidInput(f"Message must be {BODY_MAX:,} characters or fewer", field="body")
+    if reply_to is not None and (thread is None or reply_to.thread_id != thread.id
+                                 or not policy.can_view_post(actor, reply_to)):
+        reply_to = None
+    if not body.strip() and not title:
+        discard_draft(actor, thread)
+        return None
+    for attempt in (1, 2):  # two autosaves at once: the second finds the first's row
+        draft = db.session.scalar(select(Draft).where(_draft_clause(actor, thread)))
+        if draft is None:
+            draft = Draft(user_id=actor.id, thread_id=thread.id if thread else None)
+            db.session.add(draft)
+        draft.title, draft.body, draft.reply_to = title, body, reply_to
+        draft.updated_at = utcnow()
+        # Checked last, just before the commit, so the window for the race is as small as it gets.
+        if asked_at is not None and _posted_since(actor, thread, asked_at - DRAFT_RACE):
+            db.session.rollback()
+            return None
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+        else:
+            break
+    return draft
+
+
+def _posted_since(actor: User, thread: Thread | None, since: datetime) -> bool:
+    if thread is None:
+        return db.session.scalar(select(Thread.id).where(
+            Thread.author_id == actor.id, Thread.created_at >= since).limit(1)) is not None
+    return db.session.scalar(select(Post.id).where(
+        Post.thread_id == thread.id, Post.author_id == actor.id,
+        Post.created_at >= since).limit(1)) is not None
+
+
+def discard_draft(actor: User, thread: Thread | None) -> None:
+    """The member chose to throw their draft away."""
+    _discard_draft(actor, thread)
+    db.session.commit()

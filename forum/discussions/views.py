@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from forum.community.models import Board
-from forum.discussions import held, policy, queries, services
+from forum.discussions import drafting, held, policy, queries, services
 from forum.discussions.forms import (
     INVALID,
     EditOpeningPostForm,
@@ -197,6 +197,14 @@ def new_thread():
         chosen = next((b for b in boards if b.slug == request.args.get("board")), None)
         form.board.data = chosen.id if chosen else None
         form.alliance.data = _default_alliance(alliances)
+        form.draft = queries.draft_for(current_user, None)
+        if form.draft is not None:
+            form.title.data, form.body.data = form.draft.title, form.draft.body
+    elif drafting.pressed():
+        return drafting.answer(form, thread=None, back=url_for("discussions.new_thread"),
+                             page=lambda **kw: render_template(
+                                 "discussions/new_thread.html", form=form, preview=None,
+                                 pid=None, **kw))
     preview = pid = None
     if form.is_submitted() and accepted(form):
         if previewing():
@@ -234,7 +242,7 @@ def show_thread(thread_id: int):
     thread = load_thread(thread_id)
     if thread.merged_into_id is not None:
         return redirect(url_for("discussions.show_thread", thread_id=thread.merged_into_id), 301)
-    return render_thread(thread, ReplyForm())
+    return render_thread(thread, reply_form(thread))
 
 
 def render_thread(thread: Thread, form: ReplyForm, status: int = 200):
@@ -256,22 +264,50 @@ def render_thread(thread: Thread, form: ReplyForm, status: int = 200):
 def reply(thread_id: int):
     thread = load_thread(thread_id)
     form = ReplyForm()
-    valid = accepted(form)
-    reply_to = None
+    reply_to = problem = None
     if form.reply_to.data is not None:
         reply_to = queries.get_post(form.reply_to.data) if form.reply_to.data != INVALID else None
         if reply_to is None or not policy.can_view_post(current_user, reply_to):
-            form.form_errors.append("The post you are replying to could not be found.")
-            reply_to, valid = None, False
+            reply_to, problem = None, "The post you are replying to could not be found."
+    return _submit_reply(thread, form, reply_to, problem)
+
+
+def reply_form(thread: Thread, parent: Post | None = None) -> ReplyForm:
+    """The reply form, holding the member's draft for the thread (restored when it answers
+    the same post)."""
+    form = ReplyForm()
+    form.draft = queries.draft_for(current_user, thread)
+    if form.draft is not None and form.draft.reply_to_id == (parent.id if parent else None):
+        form.body.data = form.draft.body
+    return form
+
+
+def _submit_reply(thread: Thread, form: ReplyForm, reply_to: Post | None,
+                  problem: str | None = None):
+    """Whichever button was pressed: Save or Discard draft, Preview, or Post reply."""
+    if drafting.pressed():
+        back = (url_for("discussions.reply_to_post", post_id=reply_to.id, _anchor="reply-form")
+                if reply_to else url_for("discussions.show_thread", thread_id=thread.id,
+                                         _anchor="reply-form"))
+        return drafting.answer(form, thread=thread, reply_to=reply_to, back=back,
+                             page=lambda **kw: _reply_page(thread, form, reply_to, **kw))
+    valid = accepted(form)
+    if problem:
+        form.form_errors.append(problem)
+        valid = False
     if not valid:
         return _reply_page(thread, form, reply_to)
+    if previewing():
+        return _reply_page(thread, form, reply_to, preview=preview_of(form))
     return _reply(thread, form, reply_to)
 
 
 def _reply_page(thread: Thread, form: ReplyForm, parent: Post | None,
-                refusal: str | None = None, status: int = 200, pid: Any = None):
+                refusal: str | None = None, status: int = 200, pid: Any = None,
+                preview: Markup | None = None, draft_status: str | None = None):
     return render_template("discussions/reply.html", thread=thread, parent=parent, form=form,
-                           refusal=refusal, pid=pid), status
+                           refusal=refusal, pid=pid, preview=preview,
+                           draft_status=draft_status), status
 
 
 def _reply(thread: Thread, form: ReplyForm, reply_to: Post | None):
@@ -304,15 +340,11 @@ def show_post(post_id: int):
 def reply_to_post(post_id: int):
     parent = load_post(post_id)
     thread = parent.thread
-    form = ReplyForm()
     if request.method == "POST":
-        if accepted(form):
-            return _reply(thread, form, parent)
-        return _reply_page(thread, form, parent)
-    refusal = policy.reply_refusal(current_user, thread)
-    if refusal is None and not policy.post_takes_replies(current_user, parent):
-        refusal = "That post cannot be replied to."
-    return _reply_page(thread, form, parent, refusal, 403 if refusal else 200)
+        return _submit_reply(thread, ReplyForm(), parent)
+    refusal = policy.post_reply_refusal(current_user, parent)
+    return _reply_page(thread, reply_form(thread, parent), parent, refusal,
+                       403 if refusal else 200)
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])

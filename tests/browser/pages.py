@@ -22,6 +22,9 @@ class PageType:
     query: str = ""
     path: str = ""
     status: int = 200
+    # A state reached by sending the page's form: fill these labels, then press `press`.
+    fill: dict[str, str] = field(default_factory=dict)
+    press: str = ""
 
     def url(self, server, sample) -> str:
         if self.endpoint is None:
@@ -30,6 +33,27 @@ class PageType:
             pytest.skip(f"{self.endpoint} does not exist yet")
         return server.url_for(self.endpoint, **self.args(sample)) + self.query
 
+    def open(self, page, server, sample):
+        """Go to the page (and send its form, for a state after sending); the response."""
+        response = page.goto(self.url(server, sample))
+        if self.press:
+            form = page.locator("main form").filter(
+                has=page.get_by_role("button", name=self.press, exact=True)).first
+            for label, text in self.fill.items():
+                form.get_by_label(label, exact=True).fill(text)
+            with page.expect_navigation() as navigation:
+                form.get_by_role("button", name=self.press, exact=True).click()
+            response = navigation.value
+        return response
+
+
+PREVIEW = """A **preview** with a list:
+
+1. measure both arms
+2. book the fitting
+
+![A run chart](https://example.org/chart.png)
+"""
 
 PAGE_TYPES = [
     PageType("home", "visitor", "community.home"),
@@ -46,7 +70,16 @@ PAGE_TYPES = [
     PageType("new-thread", "author", "discussions.new_thread"),
     PageType("reply-to-post", "reader", "discussions.reply_to_post",
              lambda s: {"post_id": s.reply_ids[1]}),
+    PageType("reply-preview", "reader", "discussions.reply_to_post",
+             lambda s: {"post_id": s.reply_ids[1]}, fill={"Reply to Aisha Khan": PREVIEW},
+             press="Preview"),
+    PageType("reply-draft-saved", "reader", "discussions.show_thread",
+             lambda s: {"thread_id": s.thread_id}, fill={"Your reply": "Half a thought"},
+             press="Save draft"),
     PageType("edit-post", "author", "discussions.edit_post", lambda s: {"post_id": s.opening_id}),
+    PageType("edit-preview", "author", "discussions.edit_post",
+             lambda s: {"post_id": s.reply_ids[1]}, fill={"Your message": PREVIEW},
+             press="Preview"),
     PageType("delete-post", "author", "discussions.delete_post",
              lambda s: {"post_id": s.reply_ids[1]}),
     PageType("post-history", "author", "discussions.post_history",

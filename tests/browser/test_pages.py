@@ -45,12 +45,11 @@ def open_page(contexts, live_server, sample):
     opened = []
 
     def open_(page_type):
-        path = page_type.url(live_server, sample)
         page = contexts(page_type.role).new_page()
         problems = watch(page)
         opened.append((page, problems))
-        response = page.goto(path)
-        assert response is not None and response.status == page_type.status, path
+        response = page_type.open(page, live_server, sample)
+        assert response is not None and response.status == page_type.status, page_type.name
         return page
 
     yield open_
