@@ -57,6 +57,17 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
+def _image_as_link(self, tokens, idx, options, env) -> str:
+    """An image is shown as a link to it ("Image: alt text"), never loaded: an external image
+    would tell a third party who reads a members-only post. (Uploads may change this.)"""
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    alt = self.renderInlineAsText(token.children or [], options, env) or src
+    title = token.attrGet("title")
+    title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
+    return f'<a href="{escapeHtml(str(src))}"{title_attr}>Image: {escapeHtml(alt)}</a>'
+
+
 class _Tools(threading.local):
     """A parser and a cleaner per thread: Bleach's Cleaner (html5lib's tokenizer and tree
     walker) keeps the document being cleaned on itself, so one shared between the threads of
@@ -75,23 +86,10 @@ class _Tools(threading.local):
         self.md = MarkdownIt("commonmark", {"html": False, "linkify": False,
                                             "typographer": False})
         self.md.enable(["table", "strikethrough"])
+        self.md.add_render_rule("image", _image_as_link)
 
 
 _tools = _Tools()
-
-
-def _image_as_link(self, tokens, idx, options, env) -> str:
-    """An image is shown as a link to it ("Image: alt text"), never loaded: an external image
-    would tell a third party who reads a members-only post. (Uploads may change this.)"""
-    token = tokens[idx]
-    src = token.attrGet("src") or ""
-    alt = self.renderInlineAsText(token.children or [], options, env) or src
-    title = token.attrGet("title")
-    title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
-    return f'<a href="{escapeHtml(str(src))}"{title_attr}>Image: {escapeHtml(alt)}</a>'
-
-
-_md.add_render_rule("image", _image_as_link)
 
 
 def _shift_headings(tokens) -> None:
