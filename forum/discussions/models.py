@@ -123,3 +123,19 @@ class PostRevision(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     editor: Mapped[User] = relationship()
+
+
+class ThreadRead(Base):
+    """How far a member has read a thread: every post up to `last_read_post_id` (by id).
+
+    A row per member and thread they opened; lists count posts with a higher id as unread.
+    """
+
+    __tablename__ = "thread_reads"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"),
+                                           primary_key=True, index=True)
+    last_read_post_id: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
