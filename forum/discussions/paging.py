@@ -4,8 +4,9 @@ The outline is every post the viewer may see as (id, parent, author) only, no bo
 for a thread of any length, and enough to page the reply tree without breaking it. Pages
 hold whole top-level replies up to a budget of posts; a branch longer than BRANCH_SHOWN
 shows its first posts and "Show N more replies", which leads to a page of that branch
-(paged the same way, one level down). So every post is on exactly one page, a permalink
-can always be sent there, and no page grows with the thread.
+(paged the same way one level down, each reply there showing up to a page of its own).
+So every post has a first page that shows it, where its permalink sends the reader, and
+no page grows with the thread.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-BRANCH_SHOWN = 10  # posts of one branch (its first reply included) shown before "Show more"
+BRANCH_SHOWN = 10  # posts of a branch (its first reply included) a thread page shows
 
 
 @dataclass(frozen=True)
@@ -128,12 +129,15 @@ class Page:
                 last = n
 
 
-def _units(outline: Outline, branch: int | None) -> list[Unit]:
+def _units(outline: Outline, branch: int | None, budget: int) -> list[Unit]:
+    """The replies to `branch` (None: to the thread), each with its branch cut to a length:
+    BRANCH_SHOWN on the thread's pages, a whole page on a branch's own pages."""
+    cap = BRANCH_SHOWN if branch is None else budget
     units = []
     for root in outline.children.get(branch, []):
         posts = outline.subtree(root)
-        shown = posts[:BRANCH_SHOWN]
-        hidden = posts[BRANCH_SHOWN:]
+        shown = posts[:cap]
+        hidden = posts[cap:]
         units.append(Unit(root, shown, len(hidden), hidden[0] if hidden else None))
     return units
 
@@ -153,7 +157,7 @@ def _split(units: Sequence[Unit], budget: int) -> list[list[Unit]]:
 
 def tree_page(outline: Outline, page: int, budget: int, branch: int | None = None) -> Page:
     """Page `page` (clamped to the last) of the thread's replies, or of `branch`'s replies."""
-    pages = _split(_units(outline, branch), budget)
+    pages = _split(_units(outline, branch, budget), budget)
     page = min(max(page, 1), len(pages))
     return Page(page, len(pages), pages[page - 1], branch)
 
@@ -182,7 +186,7 @@ def locate(outline: Outline, post_id: int, budget: int) -> Place:
     path = outline.path(post_id)
     branch: int | None = None
     for depth, unit_root in enumerate(path):
-        pages = _split(_units(outline, branch), budget)
+        pages = _split(_units(outline, branch, budget), budget)
         number, unit = next((n, u) for n, units in enumerate(pages, start=1)
                             for u in units if u.root == unit_root)
         if post_id in unit.shown:
@@ -203,7 +207,7 @@ def seen_through(outline: Outline, place: Place, budget: int) -> set[int]:
     branch = place.branch
     number = place.page
     while True:
-        pages = _split(_units(outline, branch), budget)
+        pages = _split(_units(outline, branch, budget), budget)
         for units in pages[:number]:
             seen.update(i for unit in units for i in unit.shown)
         if branch is None:

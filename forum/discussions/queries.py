@@ -231,8 +231,10 @@ def build_tree(posts: Sequence[Post]) -> tuple[Post | None, list[Node]]:
 class ThreadPage:
     """Everything one page of a thread (or of one branch of it) shows, and the reader's mark.
 
-    `mark` is how far the reader had read; `new_mark` how far they have now (the view saves
-    it when it moved); `first_unread` and `latest` are post ids for the jump links.
+    `mark` is how far the reader had read before this page; `new_mark` how far they have
+    now (the view saves it when it moved); `first_unread` (the first post after `mark`, so
+    the link still leads there on the page that marks it read) and `latest` are post ids for
+    the jump links.
     """
 
     outline: paging.Outline
@@ -290,7 +292,7 @@ def thread_page(thread: Thread, viewer: Any, *, page: int = 1, flat: bool = Fals
         else:
             seen = paging.seen_through(shape, place, budget)
         new_mark = paging.read_up_to(shape, mark, seen, viewer.id)
-        first = paging.first_unread(shape, new_mark, viewer.id)
+        first = paging.first_unread(shape, mark, viewer.id) if mark is not None else None
     return ThreadPage(
         outline=shape, page=plan, opening=opening,
         branch=branch, tree=tree, posts=posts, by_id=loaded,

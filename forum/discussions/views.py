@@ -146,7 +146,8 @@ def list_threads():
         if value and not getattr(form, name).errors:
             narrowed[name] = next(o for o in options if o.slug == value)
     page = queries.threads_page(current_user, page=page_arg(), **narrowed)
-    return render_template("discussions/list.html", form=form, page=page, narrowed=narrowed)
+    return render_template("discussions/list.html", form=form, page=page, narrowed=narrowed,
+                           reads=queries.read_states(current_user, page.items))
 
 
 @bp.get("/boards/<slug>")
@@ -156,7 +157,8 @@ def show_board(slug: str):
         raise NotFound("No such board.")
     require_board(board)
     page = queries.threads_page(current_user, board=board, page=page_arg())
-    return render_template("discussions/board.html", board=board, page=page)
+    return render_template("discussions/board.html", board=board, page=page,
+                           reads=queries.read_states(current_user, page.items))
 
 
 # --- starting a thread --------------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_pages_hold_whole_top_level_replies_up_to_the_budget():
 
 
 def test_a_long_branch_shows_its_first_posts_and_counts_the_rest():
-    shape = chain(2, 25, None) + [(50, None)]
+    shape = [*chain(2, 25, None), (50, None)]
     outline = make(shape)
     page = paging.tree_page(outline, 1, 50)
     unit = page.units[0]
@@ -72,7 +72,7 @@ def test_every_post_of_a_bushy_thread_is_found_where_it_is_shown():
         root = n
         shape.append((root, None))
         n += 1
-        for child in range(top % 5):
+        for _ in range(top % 5):
             shape.append((n, root))
             shape.extend(chain(n + 1, top, n))
             n += top + 1
