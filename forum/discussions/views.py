@@ -263,8 +263,9 @@ def place_url(outline: paging.Outline, thread_id: int, post_id: int, flat: bool 
 def permalink(thread_id: int, post_id: int):
     """A post's lasting address: sent on to whichever page shows it now."""
     post = load_post(post_id)
-    if post.thread_id != thread_id:
-        raise NotFound("No such post.")
+    if post.thread_id != thread_id:  # its thread was merged into another: the post went too
+        return redirect(url_for("discussions.permalink", thread_id=post.thread_id,
+                                post_id=post.id), 301)
     return redirect(_located(post))
 
 

@@ -170,6 +170,17 @@ def test_a_post_the_viewer_cannot_see_is_404_through_its_permalink(client, db, m
     assert client.get(f"/threads/{thread.id}/posts/99999999").status_code == 404
 
 
+def test_a_permalink_follows_a_post_into_the_thread_it_was_merged_into(client, db, member):
+    from forum.moderation.services import merge_thread
+
+    target, merged = f.thread(member), f.thread(member)
+    post = f.reply(member, merged, body="Said in the thread that was merged")
+    merge_thread(f.moderator(), merged, target)
+    response = client.get(f"/threads/{merged.id}/posts/{post.id}")
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"/threads/{target.id}/posts/{post.id}"
+
+
 def test_a_hidden_post_keeps_its_permalink_but_not_its_text(client, db, member):
     thread = f.thread(f.member())
     post = f.reply(f.member(), thread, body="Something the moderator hid")
