@@ -35,6 +35,8 @@ class Outline:
     parent: dict[int, int | None]
     authors: dict[int, int]
     _subtree: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    _pages: dict[tuple[int | None, int], list[list[Unit]]] = field(default_factory=dict,
+                                                                  repr=False)
 
     def subtree(self, post_id: int) -> list[int]:
         """The post and its replies, depth first, as the page shows them (no recursion)."""
@@ -142,6 +144,14 @@ def _units(outline: Outline, branch: int | None, budget: int) -> list[Unit]:
     return units
 
 
+def _pages(outline: Outline, branch: int | None, budget: int) -> list[list[Unit]]:
+    """The pages of `branch` (None: of the thread), worked out once per outline."""
+    key = (branch, budget)
+    if key not in outline._pages:
+        outline._pages[key] = _split(_units(outline, branch, budget), budget)
+    return outline._pages[key]
+
+
 def _split(units: Sequence[Unit], budget: int) -> list[list[Unit]]:
     """Whole units per page, as many as fit in `budget` posts (always at least one)."""
     pages: list[list[Unit]] = [[]]
@@ -157,7 +167,7 @@ def _split(units: Sequence[Unit], budget: int) -> list[list[Unit]]:
 
 def tree_page(outline: Outline, page: int, budget: int, branch: int | None = None) -> Page:
     """Page `page` (clamped to the last) of the thread's replies, or of `branch`'s replies."""
-    pages = _split(_units(outline, branch, budget), budget)
+    pages = _pages(outline, branch, budget)
     page = min(max(page, 1), len(pages))
     return Page(page, len(pages), pages[page - 1], branch)
 
@@ -186,7 +196,7 @@ def locate(outline: Outline, post_id: int, budget: int) -> Place:
     path = outline.path(post_id)
     branch: int | None = None
     for depth, unit_root in enumerate(path):
-        pages = _split(_units(outline, branch, budget), budget)
+        pages = _pages(outline, branch, budget)
         number, unit = next((n, u) for n, units in enumerate(pages, start=1)
                             for u in units if u.root == unit_root)
         if post_id in unit.shown:
@@ -207,7 +217,7 @@ def seen_through(outline: Outline, place: Place, budget: int) -> set[int]:
     branch = place.branch
     number = place.page
     while True:
-        pages = _split(_units(outline, branch, budget), budget)
+        pages = _pages(outline, branch, budget)
         for units in pages[:number]:
             seen.update(i for unit in units for i in unit.shown)
         if branch is None:

@@ -251,6 +251,13 @@ class ThreadPage:
     first_unread: int | None
     latest: int | None
 
+    @property
+    def on_page(self) -> set[int]:
+        """Ids of the posts this page shows (a link to one of them can be an anchor)."""
+        shown = {p.id for p in self.posts}
+        shown.update(p.id for p in (self.opening, self.branch) if p is not None)
+        return shown
+
 
 def thread_page(thread: Thread, viewer: Any, *, page: int = 1, flat: bool = False,
                 branch_id: int | None = None) -> ThreadPage | None:

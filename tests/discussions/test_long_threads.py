@@ -154,6 +154,19 @@ def test_permalink_in_the_oldest_first_view_finds_its_page(client, db, member, s
         f"/threads/{thread.id}?view=flat&page=2#post-{tops[6].id}"
 
 
+def test_in_reply_to_links_an_anchor_on_the_page_and_a_permalink_off_it(
+        client, db, member, small_pages):
+    thread = f.thread(member)
+    tops = top_level(thread, 5)
+    near = f.reply(member, thread, reply_to=tops[4], body="Answer on the same page")
+    html = page(client.get(f"/threads/{thread.id}?view=flat&page=2"))
+    assert f'In reply to <a href="/threads/{thread.id}/posts/{tops[4].id}?view=flat">' in html
+    far = f.reply(member, thread, reply_to=near, body="Answer to the answer")
+    html = page(client.get(f"/threads/{thread.id}?view=flat&page=2"))
+    assert far.id in articles(html)
+    assert f'In reply to <a href="#post-{near.id}">' in html
+
+
 def test_a_post_the_viewer_cannot_see_is_404_through_its_permalink(client, db, member, app):
     other = f.member()
     thread = f.thread(other)
