@@ -138,4 +138,6 @@ class ThreadRead(Base):
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"),
                                            primary_key=True, index=True)
     last_read_post_id: Mapped[int] = mapped_column(default=0)
+    # When they first opened it: what was already there behind "Show more" counts as passed.
+    first_read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 BRANCH_SHOWN = 10  # posts of a branch (its first reply included) a thread page shows
 
@@ -23,6 +24,7 @@ class Row:
     reply_to_id: int | None
     is_opening: bool
     author_id: int
+    created_at: datetime | None = None
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Outline:
     children: dict[int | None, list[int]]
     parent: dict[int, int | None]
     authors: dict[int, int]
+    created: dict[int, datetime | None]
     _subtree: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _pages: dict[tuple[int | None, int], list[list[Unit]]] = field(default_factory=dict,
                                                                   repr=False)
@@ -73,7 +76,7 @@ def outline(rows: Iterable[Row]) -> Outline:
         parent[row.id] = up
         children.setdefault(up, []).append(row.id)
     return Outline([r.id for r in rows], opening, children, parent,
-                   {r.id: r.author_id for r in rows})
+                   {r.id: r.author_id for r in rows}, {r.id: r.created_at for r in rows})
 
 
 @dataclass
@@ -210,16 +213,26 @@ def locate_flat(outline: Outline, post_id: int, per_page: int) -> int:
     return replies.index(post_id) // per_page + 1 if post_id in replies else 1
 
 
-def seen_through(outline: Outline, place: Place, budget: int) -> set[int]:
+def seen_through(outline: Outline, place: Place, budget: int,
+                 older_than: datetime | None = None) -> set[int]:
     """Posts a reader has passed on reaching `place`: its page and those before it, and the
-    pages that led to its branch. Reading "up to here" is what a long thread's reader does."""
+    pages that led to its branch. Reading "up to here" is what a long thread's reader does.
+
+    Posts behind a "Show more" on those pages count as passed when written before
+    `older_than` (when the reader first opened the thread): catching up on an old discussion
+    they chose not to open, whereas an answer written since stays unread until they do.
+    """
     seen: set[int] = set() if outline.opening is None else {outline.opening}
     branch = place.branch
     number = place.page
     while True:
         pages = _pages(outline, branch, budget)
         for units in pages[:number]:
-            seen.update(i for unit in units for i in unit.shown)
+            for unit in units:
+                seen.update(unit.shown)
+                if unit.more and older_than is not None:
+                    seen.update(i for i in outline.subtree(unit.root)[len(unit.shown):]
+                                if (outline.created[i] or older_than) < older_than)
         if branch is None:
             return seen
         seen.add(branch)

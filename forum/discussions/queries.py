@@ -14,6 +14,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.community.models import Alliance, Board, Profession
+from forum.db import utcnow
 from forum.discussions import paging, policy
 from forum.discussions.models import Post, PostRevision, Thread, ThreadRead, thread_professions
 from forum.extensions import db
@@ -102,7 +103,7 @@ def get_post(post_id: int) -> Post | None:
 def thread_outline(thread: Thread, viewer: Any) -> paging.Outline:
     """The shape of the thread as the viewer sees it: ids, parents and authors, no bodies."""
     rows = db.session.execute(
-        select(Post.id, Post.reply_to_id, Post.is_opening, Post.author_id)
+        select(Post.id, Post.reply_to_id, Post.is_opening, Post.author_id, Post.created_at)
         .where(Post.thread_id == thread.id, policy.in_thread_clause(viewer))
         .order_by(Post.created_at, Post.id)
     )
@@ -129,11 +130,11 @@ def posts_by_id(thread: Thread, viewer: Any, ids: Collection[int]) -> dict[int, 
     return posts
 
 
-def read_mark(viewer: Any, thread: Thread) -> int | None:
-    """The id of the last post the member has read in the thread (None: never opened)."""
+def read_mark(viewer: Any, thread: Thread) -> ThreadRead | None:
+    """How far the member has read the thread, and since when (None: never opened)."""
     if not getattr(viewer, "is_authenticated", False):
         return None
-    return db.session.scalar(select(ThreadRead.last_read_post_id).where(
+    return db.session.scalar(select(ThreadRead).where(
         ThreadRead.user_id == viewer.id, ThreadRead.thread_id == thread.id))
 
 
@@ -290,7 +291,8 @@ def thread_page(thread: Thread, viewer: Any, *, page: int = 1, flat: bool = Fals
     branch = loaded.get(branch_id) if branch_id is not None else None
     tree = [] if flat else build_tree(([branch] if branch else []) + posts)[1]
 
-    mark = read_mark(viewer, thread)
+    read = read_mark(viewer, thread)
+    mark = read.last_read_post_id if read else None
     new_mark = mark
     first = None
     if getattr(viewer, "is_authenticated", False):
@@ -298,7 +300,8 @@ def thread_page(thread: Thread, viewer: Any, *, page: int = 1, flat: bool = Fals
             replies = [i for i in shape.order if i != shape.opening]
             seen = set(replies[: plan.page * budget]) | {shape.opening}
         else:
-            seen = paging.seen_through(shape, place, budget)
+            seen = paging.seen_through(shape, place, budget,
+                                       older_than=read.first_read_at if read else utcnow())
         new_mark = paging.read_up_to(shape, mark, seen, viewer.id)
         first = paging.first_unread(shape, mark, viewer.id) if mark is not None else None
     return ThreadPage(

@@ -217,8 +217,9 @@ def mark_thread_read(reader: User, thread: Thread, *, up_to: int) -> None:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
+    now = utcnow()
     stmt = insert(ThreadRead).values(user_id=reader.id, thread_id=thread.id,
-                                     last_read_post_id=up_to, updated_at=utcnow())
+                                     last_read_post_id=up_to, first_read_at=now, updated_at=now)
     db.session.execute(stmt.on_conflict_do_update(
         index_elements=[ThreadRead.user_id, ThreadRead.thread_id],
         set_={"last_read_post_id": stmt.excluded.last_read_post_id,

@@ -280,7 +280,8 @@ def first_unread(thread_id: int):
     """Thread lists link here: the first post the member has not read, or the latest."""
     thread = load_thread(thread_id)
     outline = queries.thread_outline(thread, current_user)
-    mark = queries.read_mark(current_user, thread)
+    read = queries.read_mark(current_user, thread)
+    mark = read.last_read_post_id if read else None
     target = paging.first_unread(outline, mark, current_user.id) or (
         outline.order[-1] if outline.order else None)
     if target is None:

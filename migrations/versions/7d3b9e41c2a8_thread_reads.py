@@ -19,6 +19,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('thread_id', sa.Integer(), nullable=False),
     sa.Column('last_read_post_id', sa.Integer(), nullable=False),
+    sa.Column('first_read_at', forum.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', forum.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_thread_reads_thread_id_threads'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_thread_reads_user_id_users'), ondelete='CASCADE'),

@@ -258,6 +258,33 @@ def test_first_unread_after_reading_one_page_of_a_long_thread(client, db, member
     assert first_unread(f"/threads/{thread.id}") == f"/threads/{thread.id}?page=3#post-{new[5].id}"
 
 
+def test_a_long_branch_does_not_hold_back_the_mark_of_a_first_reading(
+        client, db, member, small_pages):
+    """Posts behind "Show more" that were there when the member first came count as passed;
+    ones written since stay unread until the member opens the branch."""
+    other = f.member()
+    thread = f.thread(other)
+    parent = None
+    for i in range(paging.BRANCH_SHOWN + 2):
+        parent = f.reply(other, thread, reply_to=parent, body=f"Step {i}")
+    tops = top_level(thread, 8, other)
+    client.get(f"/threads/{thread.id}")
+    client.get(f"/threads/{thread.id}?page=3")  # the last page: the branch is still unopened
+
+    def unread() -> str:
+        return re.search(r"(\d+) unread<", page(client.get("/boards/clinical-leadership")))
+
+    assert unread() is None
+    assert client.get(f"/threads/{thread.id}/unread").headers["Location"].endswith(
+        f"#post-{tops[-1].id}")
+    late = f.reply(other, thread, reply_to=parent, body="A late answer deep in the branch")
+    client.get(f"/threads/{thread.id}")
+    assert unread().group(1) == "1"
+    where = client.get(f"/threads/{thread.id}/unread").headers["Location"]
+    assert where.endswith(f"/replies#post-{late.id}")
+    assert late.id in articles(page(client.get(where)))
+
+
 def test_a_second_view_with_nothing_new_writes_nothing(client, db, member, count_queries):
     thread = f.thread(f.member())
     top_level(thread, 3)

@@ -105,3 +105,20 @@ def test_reading_a_page_counts_the_pages_before_it_as_read():
     outline = make(shape)
     seen = paging.seen_through(outline, paging.Place(2), 6)
     assert seen == {1, 2, 102, 3, 103, 4, 104, 5, 105, 6, 106, 7, 107}
+
+
+def test_posts_behind_show_more_count_as_passed_only_when_older_than_the_first_visit():
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [Row(1, None, True, OTHER, start)]
+    parent = None
+    for i in range(2, 2 + paging.BRANCH_SHOWN + 2):
+        rows.append(Row(i, parent, False, OTHER, start + timedelta(minutes=i)))
+        parent = i
+    outline = paging.outline(rows)
+    first_hidden, last_hidden = outline.order[1 + paging.BRANCH_SHOWN:]
+    first_visit = start + timedelta(minutes=first_hidden, seconds=30)  # between the two
+    seen = paging.seen_through(outline, paging.Place(1), 50, older_than=first_visit)
+    assert first_hidden in seen and last_hidden not in seen
+    assert {first_hidden, last_hidden}.isdisjoint(paging.seen_through(outline, paging.Place(1), 50))
