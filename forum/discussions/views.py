@@ -230,8 +230,8 @@ def render_thread(thread: Thread, branch_id: int | None = None):
     if shown is None:
         raise NotFound("No such post.")
     html = render_template(
-        "discussions/thread.html", thread=thread, shown=shown, shown_ids=shown.on_page, flat=flat,
-        form=ReplyForm(),
+        "discussions/thread.html", thread=thread, shown=shown, shown_ids=shown.on_page,
+        unread_after=shown.mark, flat=flat, form=ReplyForm(),
         refusal=policy.reply_refusal(current_user, thread),
         view_arg="flat" if flat else None, can_reply_here=policy.can_reply(current_user, thread),
         viewer=current_user._get_current_object() if current_user.is_authenticated else None,

@@ -237,6 +237,23 @@ def test_first_unread_points_right_after_what_was_read(client, db, member):
     assert response.headers["Location"] == f"/threads/{thread.id}#post-{new[-1].id}"
 
 
+def test_posts_written_since_the_last_visit_are_marked_new(client, db, member):
+    other = f.member()
+    thread = f.thread(other)
+    old = f.reply(other, thread)
+    client.get(f"/threads/{thread.id}")
+    new, mine = f.reply(other, thread), f.reply(member, thread)
+    html = page(client.get(f"/threads/{thread.id}"))
+
+    def card(post) -> str:
+        start = html.index(f'id="post-{post.id}"')
+        return html[start: html.index("</article>", start)]
+
+    assert 'class="tag tag--new"' in card(new)
+    assert "tag--new" not in card(old) and "tag--new" not in card(mine)
+    assert "tag--new" not in page(client.get(f"/threads/{thread.id}"))
+
+
 def test_first_unread_after_reading_one_page_of_a_long_thread(client, db, member, small_pages):
     other = f.member()
     thread = f.thread(other)
