@@ -1,4 +1,5 @@
-"""Demo content: a dozen members across London and realistic discussions with nested replies.
+"""Demo content: a dozen members across London and realistic discussions with nested replies,
+one of them long enough to page (and to have a branch on a page of its own).
 
 The people and organisations are invented; the clinical content is the kind of practical
 exchange the community has. Threads go through the discussion services like any member's.
@@ -151,6 +152,93 @@ THREADS = [
      "interested.", 1, []),
 ]
 
+
+# One discussion long enough to page (more top-level replies than a page holds, and a branch
+# longer than a thread page shows): members' tips on fatigue, with the odd answer.
+FATIGUE_TIPS = [
+    "Short walks most days, even ten minutes, kept my patients' energy steadier than rest.",
+    "We ask people to keep a one-week energy diary before changing anything.",
+    "Check for anaemia, low mood, poor sleep and pain first: fatigue is often more than one thing.",
+    "Macmillan's fatigue booklet is the one we hand out; people say it is readable.",
+    "Pacing: plan the day, do the hardest task when energy is highest, rest before you tire.",
+    "Our physio group runs a six-week exercise class for people after treatment.",
+    "Ask about thyroid function after head and neck radiotherapy.",
+    "Hydration and regular small meals help more than people expect.",
+    "We screen with one question: how much has tiredness stopped you doing this week?",
+    "Refer to the community dietitian early if weight is falling.",
+    "Caffeine after midday makes the nights worse for many people.",
+    "A 20-minute nap early in the afternoon, not longer, works for some.",
+    "People on hormone therapy often say nobody warned them about the tiredness.",
+    "Carers get exhausted too: ask how they are doing.",
+    "Mindfulness apps helped a few of my patients with sleep.",
+    "We record fatigue at every cancer care review, scored 0 to 10.",
+    "Occupational therapy can help with energy conservation at home.",
+    "Tai chi classes at the leisure centre have been popular with older patients.",
+    "Review medicines: opioids, antihistamines and some antidepressants add to tiredness.",
+    "Returning to work on a phased plan made a big difference for one of our patients.",
+    "Cognitive behavioural therapy for insomnia has good evidence; the waiting list is long.",
+    "We ask people to set one small goal a week and review it together.",
+    "Fatigue can last months after radiotherapy ends; saying so early helps people plan.",
+    "Vitamin D levels are worth checking in people who are housebound.",
+    "Low mood and fatigue overlap: we use the PHQ-9 when we are unsure.",
+    "Peer support groups help people feel less alone with it.",
+    "Warm baths before bed helped a patient with both pain and sleep.",
+    "Heart rate monitors on a walk can show people they are doing too much.",
+    "Good days invite overdoing it: plan a rest after a busy day.",
+    "Telephone follow-up at two weeks catches people before they give up.",
+    "We give a fatigue plan on paper: people forget what was said in clinic.",
+    "Breathlessness and fatigue go together in lung cancer: the breathlessness clinic helped.",
+    "Gentle strength exercises twice a week, with a resistance band, are enough to start.",
+    "Check for infection if fatigue comes on suddenly during treatment.",
+    "Grandchildren's visits are wonderful and exhausting; short visits work better.",
+    "We tell people that being tired is not a sign the cancer is back.",
+    "Chair-based exercise videos worked for people who could not get to a class.",
+    "Alcohol disturbs sleep more than people think.",
+    "Social prescribers linked one patient to a walking group; she has not missed one.",
+    "Swimming was the one exercise a patient with lymphoedema could enjoy.",
+    "We ask the GP to review iron levels in people after bowel surgery.",
+    "Energy budgeting with spoon theory makes sense to many patients.",
+    "Write things down: cancer-related fatigue affects concentration and memory too.",
+    "Blue Badge applications can help people save energy for what matters.",
+    "A wheelchair for long trips out let one patient go back to the shops.",
+]
+FATIGUE_BRANCH = [
+    ("gp", "Has anyone used methylphenidate for fatigue in advanced cancer?"),
+    ("pharm", "The evidence is weak; we only consider it with the palliative care team."),
+    ("cns", "Agreed. Exercise has better evidence than any medicine for this."),
+    ("gp", "Useful, thank you. What about dexamethasone short term?"),
+    ("pharm", "Sometimes for a few weeks near the end of life, with a plan to stop."),
+    ("dn", "We see the side effects at home: sleeplessness and high sugars."),
+    ("pharm", "Yes: give it in the morning and check capillary glucose."),
+    ("gp", "Morning dosing is a good reminder. Who monitors the sugars?"),
+    ("dn", "We do on our visits, and the practice nurse if the person comes in."),
+    ("gpn", "We added a glucose check to our steroid review template."),
+    ("cns", "Could you share the template? Others would find it useful."),
+    ("gpn", "Of course: I'll post it in the Quality improvement board."),
+]
+FATIGUE_ANSWERS = ["Thank you, that is really practical.", "We do the same and it helps.",
+                   "Good reminder. Which leaflet do you use?", "I'll try that in clinic."]
+KEYS = ["gpn", "cns", "physio", "ot", "diet", "salt", "gp", "dn", "pharm", "pp"]
+
+
+def _long_thread_replies() -> list:
+    """The replies of the long demo thread, in the shape THREADS uses."""
+    branch: list = []
+    for key, body in reversed(FATIGUE_BRANCH):
+        branch = [(key, body, branch)]
+    replies = list(branch)
+    for i, tip in enumerate(FATIGUE_TIPS):
+        answers = [(KEYS[(i + 3) % len(KEYS)], FATIGUE_ANSWERS[i % 4], [])] if i % 4 == 0 else []
+        replies.append((KEYS[i % len(KEYS)], tip, answers))
+    return replies
+
+
+THREADS.append(
+    ("cns", "enhanced-supportive-care", None, ["cancer-nurse-specialist", "physiotherapist"],
+     "Cancer-related fatigue: what helps your patients?",
+     "Fatigue is the symptom people tell us about most, during treatment and long after. "
+     "Please share **one thing** that has helped someone you care for, and reply to others' "
+     "ideas. Let's build a list we can all use.", 28, _long_thread_replies()))
 
 def _by_slug(model, slug: str):
     return db.session.scalars(select(model).where(model.slug == slug)).one()

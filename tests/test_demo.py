@@ -1,5 +1,7 @@
 """The demo content a new user sees on first start is built through the real services."""
 
+import re
+
 from sqlalchemy import func, select
 
 from forum.demo import DEMO_ACCOUNTS, seed_demo
@@ -26,3 +28,16 @@ def test_demo_is_not_added_twice(db):
     seed_demo()
     assert seed_demo() is False
     assert db.session.scalar(select(func.count()).select_from(User)) == len(DEMO_ACCOUNTS)
+
+
+def test_one_demo_thread_is_long_enough_to_page(db, client):
+    from tests import factories
+
+    seed_demo()
+    thread = db.session.scalars(select(Thread).where(
+        Thread.title == "Cancer-related fatigue: what helps your patients?")).one()
+    factories.sign_in(client, db.session.scalars(select(User)).first())
+    html = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert '<nav class="pagination" aria-label="Pages of replies">' in html
+    assert re.search(r'id="more-\d+">Show \d+ more replies', html)
+    assert f'href="/threads/{thread.id}?page=2" rel="next"' in html

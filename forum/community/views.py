@@ -15,7 +15,9 @@ bp = Blueprint("community", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("community/home.html", boards=discussions.boards_for_home())
+    boards = discussions.boards_for_home()
+    return render_template("community/home.html", boards=boards, reads=discussions.read_states(
+        current_user, [board.last_thread for board in boards]))
 
 
 @bp.get("/alliances")
@@ -31,7 +33,8 @@ def show_alliance(slug: str):
     page = discussions.threads_page(current_user, alliance=alliance, page=page_arg())
     members, member_total = queries.members_of(current_user, alliance=alliance)
     return render_template("community/alliance.html", alliance=alliance, page=page,
-                           members=members, member_total=member_total)
+                           members=members, member_total=member_total,
+                           reads=discussions.read_states(current_user, page.items))
 
 
 @bp.get("/professions")
@@ -47,4 +50,5 @@ def show_profession(slug: str):
     page = discussions.threads_page(current_user, profession=profession, page=page_arg())
     members, member_total = queries.members_of(current_user, profession=profession)
     return render_template("community/profession.html", profession=profession, page=page,
-                           members=members, member_total=member_total)
+                           members=members, member_total=member_total,
+                           reads=discussions.read_states(current_user, page.items))

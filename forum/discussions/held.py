@@ -5,7 +5,6 @@ after posting, the profile and search all say it in these words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
@@ -63,13 +62,13 @@ def is_waiting(post: Post) -> bool:
     return post.pending and post.hidden_at is None and post.deleted_at is None
 
 
-def reply_count_text(posts: Sequence[Post], viewer: Any) -> str:
-    """"3 replies (1 of yours waiting for a moderator)": the replies this viewer sees on the
-    thread page, so the header and the list of replies agree for the author and for others."""
-    replies = [p for p in posts if not p.is_opening]
-    waiting = [p for p in replies if is_waiting(p)]
+def reply_count_text(outline: Any, viewer: Any) -> str:
+    """"3 replies (1 of yours waiting for a moderator)": every reply this viewer sees in the
+    thread (its outline, not only this page), so the header and the replies agree."""
+    replies = [i for i in outline.order if i != outline.opening]
+    waiting = [i for i in replies if i in outline.waiting]
     viewer_id = getattr(viewer, "id", None)
-    mine = sum(1 for p in waiting if p.author_id == viewer_id)
+    mine = sum(1 for i in waiting if outline.authors[i] == viewer_id)
     return replies_text(len(replies), len(waiting), mine)
 
 

@@ -152,3 +152,19 @@ class Draft(Base):
 
 # One draft per member per thread, and one (thread_id NULL) for a new discussion.
 Index("uq_drafts_user_thread", Draft.user_id, func.coalesce(Draft.thread_id, 0), unique=True)
+class ThreadRead(Base):
+    """How far a member has read a thread: every post up to `last_read_post_id` (by id).
+
+    A row per member and thread they opened; lists count posts with a higher id as unread.
+    """
+
+    __tablename__ = "thread_reads"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"),
+                                           primary_key=True, index=True)
+    last_read_post_id: Mapped[int] = mapped_column(default=0)
+    # When they first opened it: what was already there behind "Show more" counts as passed.
+    first_read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.community.models import Alliance, Board, Profession
-from forum.discussions import policy
-from forum.discussions.models import Draft, Post, PostRevision, Thread, thread_professions
+from forum.db import utcnow
+from forum.discussions import paging, policy
+from forum.discussions.models import Draft, Post, PostRevision, Thread, ThreadRead, thread_professions
 from forum.extensions import db
 from forum.members.models import User
 from forum.moderation.guard import HOLD_EDIT
@@ -115,23 +116,81 @@ def get_post(post_id: int) -> Post | None:
     )
 
 
-def thread_posts(thread: Thread, viewer: Any) -> list[Post]:
-    """Every post the viewer sees on the thread page, oldest first, authors loaded."""
+def thread_outline(thread: Thread, viewer: Any) -> paging.Outline:
+    """The shape of the thread as the viewer sees it: ids, parents and authors, no bodies."""
+    rows = db.session.execute(
+        select(Post.id, Post.reply_to_id, Post.is_opening, Post.author_id, Post.created_at,
+               and_(Post.pending, Post.hidden_at.is_(None), Post.deleted_at.is_(None)))
+        .where(Post.thread_id == thread.id, policy.in_thread_clause(viewer))
+        .order_by(Post.created_at, Post.id)
+    )
+    return paging.outline(paging.Row(*row) for row in rows)
+
+
+def posts_by_id(thread: Thread, viewer: Any, ids: Collection[int]) -> dict[int, Post]:
+    """The posts one page shows (a bounded number), authors loaded, visibility checked again."""
+    if not ids:
+        return {}
     stmt = (
         select(Post)
-        .where(Post.thread_id == thread.id, policy.in_thread_clause(viewer))
+        .where(Post.thread_id == thread.id, Post.id.in_(ids), policy.in_thread_clause(viewer))
         .options(
             defer(Post.body_source),  # the page shows body_html; the source is for editing
             joinedload(Post.author).joinedload(User.profession),
             joinedload(Post.author).joinedload(User.alliance),
         )
-        .order_by(Post.created_at, Post.id)
     )
-    posts = list(db.session.scalars(stmt))
-    for post in posts:
+    posts = {post.id: post for post in db.session.scalars(stmt)}
+    for post in posts.values():
         # Every post's thread is this one: say so, rather than have each post look it up.
         set_committed_value(post, "thread", thread)
     return posts
+
+
+def read_mark(viewer: Any, thread: Thread) -> ThreadRead | None:
+    """How far the member has read the thread, and since when (None: never opened)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(ThreadRead).where(
+        ThreadRead.user_id == viewer.id, ThreadRead.thread_id == thread.id))
+
+
+@dataclass(frozen=True)
+class ReadState:
+    """What a thread list shows a member about one thread: new to them, or how many unread."""
+
+    opened: bool
+    unread: int = 0
+
+
+def read_states(viewer: Any, threads: Iterable[Thread]) -> dict[int, ReadState]:
+    """Read state of each listed thread for a signed-in member, in one query.
+
+    A thread started since the member joined that they never opened is new; one they opened
+    counts the posts after their mark that others wrote and they may read.
+    """
+    threads = [t for t in threads if t is not None]
+    if not getattr(viewer, "is_authenticated", False):
+        return {}
+    # (Asked even for an empty list: a page costs the same statements whatever it lists.)
+    unread = (
+        select(func.count(Post.id))
+        .where(Post.thread_id == ThreadRead.thread_id, Post.id > ThreadRead.last_read_post_id,
+               Post.author_id != viewer.id, Post.deleted_at.is_(None),
+               Post.hidden_at.is_(None), policy.in_thread_clause(viewer))
+        .correlate(ThreadRead).scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(ThreadRead.thread_id, unread)
+        .where(ThreadRead.user_id == viewer.id,
+               ThreadRead.thread_id.in_({t.id for t in threads}))
+    )
+    states = {thread_id: ReadState(True, count) for thread_id, count in rows}
+    for thread in threads:
+        if thread.id not in states and thread.author_id != viewer.id \
+                and thread.created_at >= viewer.created_at:
+            states[thread.id] = ReadState(False)
+    return states
 
 
 @dataclass
@@ -185,6 +244,89 @@ def build_tree(posts: Sequence[Post]) -> tuple[Post | None, list[Node]]:
     for post in children.get(None, []):
         roots.extend(grow(post, 1))
     return opening, roots
+
+
+@dataclass
+class ThreadPage:
+    """Everything one page of a thread (or of one branch of it) shows, and the reader's mark.
+
+    `mark` is how far the reader had read before this page; `new_mark` how far they have
+    now (the view saves it when it moved); `first_unread` (the first post after `mark`, so
+    the link still leads there on the page that marks it read) and `latest` are post ids for
+    the jump links.
+    """
+
+    outline: paging.Outline
+    page: paging.Page
+    opening: Post | None
+    branch: Post | None
+    tree: list[Node]
+    posts: list[Post]
+    by_id: dict[int, Post]
+    more: dict[int, paging.Unit]
+    mark: int | None
+    new_mark: int | None
+    first_unread: int | None
+    latest: int | None
+
+    @property
+    def on_page(self) -> set[int]:
+        """Ids of the posts this page shows (a link to one of them can be an anchor)."""
+        shown = {p.id for p in self.posts}
+        shown.update(p.id for p in (self.opening, self.branch) if p is not None)
+        return shown
+
+
+def thread_page(thread: Thread, viewer: Any, *, page: int = 1, flat: bool = False,
+                branch_id: int | None = None) -> ThreadPage | None:
+    """One page of the thread: four statements whatever its length (None: no such branch).
+
+    The outline (ids only) decides which posts the page holds; only those are loaded.
+    """
+    budget = current_app.config["POSTS_PER_PAGE"]
+    shape = thread_outline(thread, viewer)
+    if branch_id is not None and branch_id not in shape.parent:
+        return None
+    if flat:
+        plan = paging.flat_page(shape, page, budget)
+        place = None
+    else:
+        plan = paging.tree_page(shape, page, budget, branch_id)
+        place = paging.Place(plan.page, branch_id)
+    ids = plan.ids
+    wanted = set(ids)
+    if plan.page == 1 and branch_id is None and shape.opening is not None:
+        wanted.add(shape.opening)
+    if branch_id is not None:
+        wanted.add(branch_id)
+    if flat:  # "In reply to" names a parent that may be on another page
+        wanted.update(p for i in ids if (p := shape.parent.get(i)) is not None)
+    loaded = posts_by_id(thread, viewer, wanted)
+    posts = [loaded[i] for i in ids if i in loaded]
+    first_page = plan.page == 1 and branch_id is None
+    opening = loaded.get(shape.opening) if first_page and shape.opening is not None else None
+    branch = loaded.get(branch_id) if branch_id is not None else None
+    tree = [] if flat else build_tree(([branch] if branch else []) + posts)[1]
+
+    read = read_mark(viewer, thread)
+    mark = read.last_read_post_id if read else None
+    new_mark = mark
+    first = None
+    if getattr(viewer, "is_authenticated", False):
+        if flat:
+            replies = [i for i in shape.order if i != shape.opening]
+            seen = set(replies[: plan.page * budget]) | {shape.opening}
+        else:
+            seen = paging.seen_through(shape, place, budget,
+                                       older_than=read.first_read_at if read else utcnow())
+        new_mark = paging.read_up_to(shape, mark, seen, viewer.id)
+        first = paging.first_unread(shape, mark, viewer.id) if mark is not None else None
+    return ThreadPage(
+        outline=shape, page=plan, opening=opening,
+        branch=branch, tree=tree, posts=posts, by_id=loaded,
+        more={u.root: u for u in plan.units if u.more}, mark=mark, new_mark=new_mark,
+        first_unread=first, latest=shape.order[-1] if shape.order else None,
+    )
 
 
 def revisions(post: Post, viewer: Any = None) -> list[PostRevision]:

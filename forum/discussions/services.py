@@ -16,7 +16,7 @@ from forum import outbox
 from forum.community.models import Alliance, Board, Profession
 from forum.db import utcnow
 from forum.discussions import counters, held, policy
-from forum.discussions.models import Draft, Post, PostRevision, Thread
+from forum.discussions.models import Draft, Post, PostRevision, Thread, ThreadRead
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
 from forum.forms import clean_text
@@ -196,6 +196,29 @@ def delete_post(actor: User, post: Post) -> Post:
     outbox.enqueue("search", {"kind": "post", "id": post.id})
     db.session.commit()
     return post
+
+
+def mark_thread_read(reader: User, thread: Thread, *, up_to: int) -> None:
+    """Remember that `reader` has read `thread` up to post `up_to`.
+
+    One upsert that only moves the mark forward, so two tabs racing cannot move it back or
+    collide on the insert. The page calls this only when the mark changes.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    now = utcnow()
+    stmt = insert(ThreadRead).values(user_id=reader.id, thread_id=thread.id,
+                                     last_read_post_id=up_to, first_read_at=now, updated_at=now)
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=[ThreadRead.user_id, ThreadRead.thread_id],
+        set_={"last_read_post_id": stmt.excluded.last_read_post_id,
+              "updated_at": stmt.excluded.updated_at},
+        where=ThreadRead.last_read_post_id < stmt.excluded.last_read_post_id,
+    ))
+    db.session.commit()
 
 
 def rerender_posts(*, batch_size: int = 500) -> int:

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from forum.community.models import Board
-from forum.discussions import drafting, held, policy, queries, services
+from forum.discussions import drafting, held, paging, policy, queries, services
 from forum.discussions.forms import (
     INVALID,
     EditOpeningPostForm,
@@ -123,7 +123,8 @@ def load_post(post_id: int) -> Post:
 
 
 def post_url(post: Post) -> str:
-    return url_for("discussions.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}")
+    """The page and anchor that show the post, however long the thread has grown."""
+    return _located(post)
 
 
 def previewing() -> bool:
@@ -170,7 +171,8 @@ def list_threads():
         if value and not getattr(form, name).errors:
             narrowed[name] = next(o for o in options if o.slug == value)
     page = queries.threads_page(current_user, page=page_arg(), **narrowed)
-    return render_template("discussions/list.html", form=form, page=page, narrowed=narrowed)
+    return render_template("discussions/list.html", form=form, page=page, narrowed=narrowed,
+                           reads=queries.read_states(current_user, page.items))
 
 
 @bp.get("/boards/<slug>")
@@ -180,7 +182,8 @@ def show_board(slug: str):
         raise NotFound("No such board.")
     require_board(board)
     page = queries.threads_page(current_user, board=board, page=page_arg())
-    return render_template("discussions/board.html", board=board, page=page)
+    return render_template("discussions/board.html", board=board, page=page,
+                           reads=queries.read_states(current_user, page.items))
 
 
 # --- starting a thread --------------------------------------------------------------------
@@ -242,21 +245,83 @@ def show_thread(thread_id: int):
     thread = load_thread(thread_id)
     if thread.merged_into_id is not None:
         return redirect(url_for("discussions.show_thread", thread_id=thread.merged_into_id), 301)
-    return render_thread(thread, reply_form(thread))
+    return render_thread(thread)
 
 
-def render_thread(thread: Thread, form: ReplyForm, status: int = 200):
-    flat = request.args.get("view") == "flat"
-    posts = queries.thread_posts(thread, current_user)
-    opening, tree = queries.build_tree(posts)
-    return render_template(
-        "discussions/thread.html", thread=thread, opening=opening, tree=tree,
-        posts=posts, by_id={p.id: p for p in posts}, flat=flat, form=form,
-        reply_count=held.reply_count_text(posts, current_user),
+@bp.get("/threads/<int:thread_id>/posts/<int:post_id>/replies")
+def show_branch(thread_id: int, post_id: int):
+    """A branch too long for the thread page: one reply and everything under it, paged."""
+    thread = load_thread(thread_id)
+    if thread.merged_into_id is not None:
+        raise NotFound("No such post.")
+    return render_thread(thread, branch_id=post_id)
+
+
+def render_thread(thread: Thread, branch_id: int | None = None):
+    flat = branch_id is None and request.args.get("view") == "flat"
+    shown = queries.thread_page(thread, current_user, page=page_arg(), flat=flat,
+                                branch_id=branch_id)
+    if shown is None:
+        raise NotFound("No such post.")
+    html = render_template(
+        "discussions/thread.html", thread=thread, shown=shown, shown_ids=shown.on_page,
+        unread_after=shown.mark, flat=flat, form=reply_form(thread),
+        reply_count=held.reply_count_text(shown.outline, current_user),
         refusal=policy.reply_refusal(current_user, thread),
         view_arg="flat" if flat else None, can_reply_here=policy.can_reply(current_user, thread),
         viewer=current_user._get_current_object() if current_user.is_authenticated else None,
-    ), status
+        place_url=lambda post_id: place_url(shown.outline, thread.id, post_id, flat),
+    )
+    # After rendering: the commit would expire what the template reads.
+    if shown.new_mark is not None and shown.new_mark != shown.mark:
+        services.mark_thread_read(current_user, thread, up_to=shown.new_mark)
+    return html
+
+
+def place_url(outline: paging.Outline, thread_id: int, post_id: int, flat: bool = False) -> str:
+    """The page (and anchor) that shows the post, in the tree or the oldest-first view."""
+    budget = current_app.config["POSTS_PER_PAGE"]
+    anchor = f"post-{post_id}"
+    if flat:
+        page = paging.locate_flat(outline, post_id, budget)
+        return url_for("discussions.show_thread", thread_id=thread_id, view="flat",
+                       page=page if page > 1 else None, _anchor=anchor)
+    place = paging.locate(outline, post_id, budget)
+    page = place.page if place.page > 1 else None
+    if place.branch is None:
+        return url_for("discussions.show_thread", thread_id=thread_id, page=page, _anchor=anchor)
+    return url_for("discussions.show_branch", thread_id=thread_id, post_id=place.branch,
+                   page=page, _anchor=anchor)
+
+
+@bp.get("/threads/<int:thread_id>/posts/<int:post_id>")
+def permalink(thread_id: int, post_id: int):
+    """A post's lasting address: sent on to whichever page shows it now."""
+    post = load_post(post_id)
+    if post.thread_id != thread_id:  # its thread was merged into another: the post went too
+        return redirect(url_for("discussions.permalink", thread_id=post.thread_id,
+                                post_id=post.id), 301)
+    return redirect(_located(post))
+
+
+def _located(post: Post) -> str:
+    outline = queries.thread_outline(post.thread, current_user)
+    return place_url(outline, post.thread_id, post.id, request.args.get("view") == "flat")
+
+
+@bp.get("/threads/<int:thread_id>/unread")
+@login_required
+def first_unread(thread_id: int):
+    """Thread lists link here: the first post the member has not read, or the latest."""
+    thread = load_thread(thread_id)
+    outline = queries.thread_outline(thread, current_user)
+    read = queries.read_mark(current_user, thread)
+    mark = read.last_read_post_id if read else None
+    target = paging.first_unread(outline, mark, current_user.id) or (
+        outline.order[-1] if outline.order else None)
+    if target is None:
+        return redirect(url_for("discussions.show_thread", thread_id=thread.id))
+    return redirect(place_url(outline, thread.id, target))
 
 
 @bp.post("/threads/<int:thread_id>/reply")
@@ -332,7 +397,7 @@ def _reply(thread: Thread, form: ReplyForm, reply_to: Post | None):
 
 @bp.get("/posts/<int:post_id>")
 def show_post(post_id: int):
-    return redirect(post_url(load_post(post_id)))
+    return redirect(_located(load_post(post_id)))
 
 
 @bp.route("/posts/<int:post_id>/reply", methods=["GET", "POST"])

@@ -108,7 +108,7 @@ def _thread_url(thread: Thread) -> str:
 
 
 def _post_url(post: Post) -> str:
-    return url_for("discussions.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}")
+    return url_for("discussions.permalink", thread_id=post.thread_id, post_id=post.id)
 
 
 def _form_page(form: BaseForm, apply: Callable[[BaseForm], Any], *, success: str | Callable[[Any], str],

@@ -172,6 +172,8 @@ class Sample:
     opening_id: int
     reply_ids: list[int]
     held_thread_id: int | None = None  # the author's discussion waiting for a moderator
+    long_thread_id: int = 0  # more top-level replies than a page holds, and one deep branch
+    branch_id: int = 0  # the top-level reply whose branch has a page of its own
 
 
 LONG_BODY = """Hello all. We started a **lymphoedema** clinic in our practice last spring.
@@ -243,11 +245,13 @@ def sample(live_server) -> Sample:
         thread_id = thread.id
         _moderation_examples(db, moderator["id"], author["id"], reply_ids)
         held_thread_id = _held_example(author_user)
+        long_thread_id, branch_id = _long_thread(author_user, reader_user)
     live_server.wait_for_outbox()
     return Sample(author=author, reader=reader, moderator=moderator, applicant=applicant,
                   board_slug="rehab-and-lymphoedema", alliance_slug="north-central-london",
                   profession_slug="general-practice-nurse", thread_id=thread_id,
-                  opening_id=opening_id, reply_ids=reply_ids, held_thread_id=held_thread_id)
+                  opening_id=opening_id, reply_ids=reply_ids, held_thread_id=held_thread_id,
+                  long_thread_id=long_thread_id, branch_id=branch_id)
 
 
 def _held_example(author) -> int:
@@ -262,6 +266,25 @@ def _held_example(author) -> int:
     reply_to_thread(author, thread, body="Our zinc paste came from the community team.",
                     hold="possible patient data")
     return thread.id
+
+
+def _long_thread(author, reader) -> tuple[int, int]:
+    """A discussion two pages long whose first reply has a branch longer than a page shows."""
+    import factories
+
+    from forum.discussions import paging
+
+    thread = factories.thread(author, board=factories.board("dementia-and-delirium"),
+                              title="Delirium screening at home: a long discussion")
+    first = factories.reply(reader, thread, body="Top-level reply 1 on delirium screening.")
+    parent = first
+    for n in range(paging.BRANCH_SHOWN + 2):
+        parent = factories.reply(author if n % 2 else reader, thread, reply_to=parent,
+                                 body=f"Branch reply {n + 1}: we use the 4AT as well.")
+    for n in range(2, 52):
+        factories.reply(author if n % 2 else reader, thread,
+                        body=f"Top-level reply {n} on delirium screening.")
+    return thread.id, first.id
 
 
 def _moderation_examples(db, moderator_id: int, reporter_id: int, reply_ids: list[int]) -> None:

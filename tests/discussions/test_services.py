@@ -361,6 +361,12 @@ def test_edit_and_delete_rules(db):
 
 # --- the tree -----------------------------------------------------------------------------
 
+def _all_posts(thread, viewer):
+    order = queries.thread_outline(thread, viewer).order
+    loaded = queries.posts_by_id(thread, viewer, order)
+    return [loaded[i] for i in order]
+
+
 def test_tree_indentation_stops_at_depth_three(db):
     author = f.member()
     thread = f.thread(author)
@@ -368,7 +374,7 @@ def test_tree_indentation_stops_at_depth_three(db):
     for _ in range(6):
         parent = f.reply(author, thread, reply_to=parent)
         chain.append(parent)
-    opening, roots = queries.build_tree(queries.thread_posts(thread, author))
+    opening, roots = queries.build_tree(_all_posts(thread, author))
     assert opening.is_opening
     (first,) = roots
     (second,) = first.children
@@ -381,7 +387,7 @@ def test_tree_indentation_stops_at_depth_three(db):
 def test_a_very_long_chain_of_replies_does_not_exhaust_the_stack(db):
     author = f.member()
     thread = f.thread(author)
-    posts = queries.thread_posts(thread, author)
+    posts = _all_posts(thread, author)
     opening = posts[0]
     fakes = []
     parent_id = None
