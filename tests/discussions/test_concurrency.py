@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 import urllib.parse
 import urllib.request
@@ -16,6 +15,7 @@ from werkzeug.serving import make_server
 from forum.discussions.models import Post
 from forum.markup import render
 from tests import factories
+from tests.test_markup_threads import busy_scheduler  # noqa: F401  (a fixture)
 
 MEMBERS = 24
 REPLIES_EACH = 5
@@ -35,12 +35,9 @@ def server(app, db):
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-5)  # switch threads often, as a busy server does
     try:
         yield f"http://127.0.0.1:{httpd.server_port}"
     finally:
-        sys.setswitchinterval(old)
         httpd.shutdown()
         thread.join(10)
 
@@ -58,6 +55,7 @@ def _post(opener, url: str, data: dict) -> int:
         return error.code
 
 
+@pytest.mark.usefixtures("busy_scheduler")
 def test_members_replying_at_once_through_the_threaded_server_save_their_own_text(server, db):
     members = [factories.member() for _ in range(MEMBERS)]
     thread = factories.thread(factories.member())
