@@ -93,11 +93,14 @@ _tools = _Tools()
 
 
 def _shift_headings(tokens) -> None:
-    """Page headings are h1/h2; a post's headings start at h3 so the outline stays in order."""
+    """Page headings are h1/h2, so a post's headings start at h3, and the levels it uses are
+    closed up (a post whose only headings are ### and ##### gets h3 and h4), so the page's
+    outline never skips a level whatever the writer picked."""
+    used = sorted({int(t.tag[1]) for t in tokens if t.type == "heading_open"})
+    level_of = {level: f"h{min(6, 3 + rank)}" for rank, level in enumerate(used)}
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            level = min(6, int(token.tag[1]) + 2)
-            token.tag = f"h{level}"
+            token.tag = level_of[int(token.tag[1])]
 
 
 def clean(html: str) -> str:

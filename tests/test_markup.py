@@ -152,10 +152,19 @@ def test_mailto_links_are_allowed():
     assert 'href="mailto:team@nhs.net"' in html
 
 
-@pytest.mark.parametrize(("source", "tag"), [("# Title", "h3"), ("## Title", "h4"),
-                                             ("### Title", "h5"), ("#### Title", "h6")])
-def test_headings_start_below_the_page_headings(source: str, tag: str):
-    assert [e.tag for e in elements(render(source))] == [tag]
+@pytest.mark.parametrize("source", ["# Title", "## Title", "### Title", "###### Title"])
+def test_headings_start_below_the_page_headings(source: str):
+    assert [e.tag for e in elements(render(source))] == ["h3"]
+
+
+@pytest.mark.parametrize(("source", "tags"), [
+    ("# A\n\n## B\n\n### C", ["h3", "h4", "h5"]),
+    ("### A\n\n##### B\n\n### C", ["h3", "h4", "h3"]),  # closed up: no level skipped
+    ("## A\n\n# B", ["h4", "h3"]),
+    ("# A\n\n## B\n\n### C\n\n#### D\n\n##### E", ["h3", "h4", "h5", "h6", "h6"]),
+])
+def test_a_posts_heading_levels_never_skip_one(source: str, tags: list[str]):
+    assert [e.tag for e in elements(render(source))] == tags
 
 
 def test_the_allowed_formatting_survives():
