@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "em", "strong", "del", "s", "a", "ul", "ol", "li", "blockquote",
-    "code", "pre", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+    "code", "pre", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
 })
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
@@ -47,11 +47,11 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 _md.enable(["table", "strikethrough"])
 
 
-def _shift_headings(tokens) -> None:
+def _shift_headings(tokens, by: int) -> None:
     """Page headings are h1/h2; a post's headings start at h3 so the outline stays in order."""
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            level = min(6, int(token.tag[1]) + 2)
+            level = min(6, int(token.tag[1]) + by)
             token.tag = f"h{level}"
 
 
@@ -60,11 +60,15 @@ def clean(html: str) -> str:
     return _cleaner.clean(html)
 
 
-def render(source: str) -> str:
-    """Markdown source to safe HTML, run once at write time and stored beside the source."""
+def render(source: str, *, first_heading: int = 3) -> str:
+    """Markdown source to safe HTML, run once at write time and stored beside the source.
+
+    `first_heading` is the level a `#` heading becomes: 3 in posts, 2 on the site's own pages
+    (forum/pages), whose only h1 is their title. Raw HTML is never passed through, so h2
+    reaches a post by no route."""
     source = source.replace("\x00", "")
     tokens = _md.parse(source)
-    _shift_headings(tokens)
+    _shift_headings(tokens, max(2, min(6, first_heading)) - 1)
     html = _md.renderer.render(tokens, _md.options, {})
     return clean(html)
 

@@ -5,9 +5,10 @@ from forum.discussions.models import Post, PostRevision, Thread, thread_professi
 from forum.members.models import Role, Status, User
 from forum.moderation.models import AuditEntry, Report, StaffNote
 from forum.notify.models import Notification, OutboxMessage
+from forum.pages.models import Page, PageRevision
 
 __all__ = [
-    "Alliance", "AuditEntry", "Board", "Notification", "OutboxMessage", "Post",
-    "PostRevision", "Profession", "Report", "Role", "StaffNote", "Status", "Thread", "User",
+    "Alliance", "AuditEntry", "Board", "Notification", "OutboxMessage", "Page", "PageRevision",
+    "Post", "PostRevision", "Profession", "Report", "Role", "StaffNote", "Status", "Thread", "User",
     "thread_professions",
 ]
