@@ -8,6 +8,7 @@ address is told by email instead.
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from typing import Any
 
 from flask import current_app, url_for
@@ -43,6 +44,8 @@ class SignInRefused(DomainError):
 
 
 WRONG_CREDENTIALS = "Enter a correct email address and password"
+
+GUIDELINES_REQUIRED = "Confirm that you have read the community guidelines and will follow them"
 
 
 def _link(endpoint: str, **values: Any) -> str:
@@ -81,7 +84,8 @@ def _reference(model: type[Profession] | type[Alliance], ident: int | None,
 def add_member(*, email: str, display_name: str, password_hash: str,
                profession_id: int | None = None, alliance_id: int | None = None,
                organisation: str = "", mailing_list_consent: bool = False,
-               role: Role = Role.MEMBER, status: Status = Status.PENDING) -> User:
+               role: Role = Role.MEMBER, status: Status = Status.PENDING,
+               guidelines_accepted_at: datetime | None = None) -> User:
     """Insert a member (flushes, does not commit); raises EmailInUse if the address is taken.
 
     On EmailInUse the session has been rolled back: call this before any other change.
@@ -94,6 +98,7 @@ def add_member(*, email: str, display_name: str, password_hash: str,
         alliance=_reference(Alliance, alliance_id, "alliance", "Select your cancer alliance"),
         organisation=organisation.strip(),
         mailing_list_consent=mailing_list_consent,
+        guidelines_accepted_at=guidelines_accepted_at,
         role=role,
         status=status,
     )
@@ -109,8 +114,12 @@ def add_member(*, email: str, display_name: str, password_hash: str,
 
 def register_member(*, email: str, display_name: str, password: str,
                     profession_id: int | None, alliance_id: int | None, organisation: str,
-                    mailing_list_consent: bool) -> None:
-    """Create a pending member and email a verification link; for a taken address, email its owner."""
+                    mailing_list_consent: bool, accepted_guidelines: bool) -> None:
+    """Create a pending member and email a verification link; for a taken address, email its owner.
+
+    Joining means accepting the community guidelines: when is recorded on the member."""
+    if not accepted_guidelines:
+        raise InvalidInput(GUIDELINES_REQUIRED, field="accept_guidelines")
     check_new_password(password, email=email, name=display_name)
     # Hash before looking the address up, so both paths take as long as each other.
     password_hash = hash_password(password)
@@ -119,7 +128,8 @@ def register_member(*, email: str, display_name: str, password: str,
         try:
             user = add_member(email=email, display_name=display_name, password_hash=password_hash,
                               profession_id=profession_id, alliance_id=alliance_id,
-                              organisation=organisation, mailing_list_consent=mailing_list_consent)
+                              organisation=organisation, mailing_list_consent=mailing_list_consent,
+                              guidelines_accepted_at=utcnow())
         except EmailInUse:
             existing = member_by_email(email)  # someone registered it a moment ago
         else:
