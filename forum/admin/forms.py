@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forum.admin.services import DESCRIPTION_MAX, GROUP_MAX, NAME_MAX
 from forum.forms import BaseForm
@@ -16,6 +18,18 @@ ROLE_LABELS = {
     Role.ADMIN.value: "Organiser (admin): also manages boards, alliances, professions, pages "
                       "and roles",
 }
+
+
+class Choice(RadioField):
+    """Radios whose one message, for nothing chosen or a value not offered, is plain English."""
+
+    def __init__(self, label: str, choices: dict[str, str], message: str, **kwargs: Any) -> None:
+        super().__init__(label, choices=choices, validators=[InputRequired(message)], **kwargs)
+        self.message = message
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in dict(self.choices):  # type: ignore[arg-type]
+            raise ValidationError(self.message)
 
 
 def _name() -> StringField:
@@ -37,10 +51,10 @@ class AllianceForm(BaseForm):
 
 
 class BoardForm(AllianceForm):
-    audience = RadioField("Who can read it?", choices={
+    audience = Choice("Who can read it?", {
         "members": "Members only: visitors are asked to sign in",
         "public": "Everyone, including visitors who have not signed in",
-    }, default="members", validators=[InputRequired("Choose who can read the board")])
+    }, "Choose who can read the board", default="members")
 
 
 class ProfessionForm(BaseForm):
@@ -54,8 +68,7 @@ FORMS = {"boards": BoardForm, "alliances": AllianceForm, "professions": Professi
 
 
 class RoleForm(BaseForm):
-    role = RadioField("Role", choices=dict(ROLE_LABELS),
-                      validators=[InputRequired("Choose a role")])
+    role = Choice("Role", dict(ROLE_LABELS), "Choose a role from the list")
     reason = _optional("Reason (optional)", DESCRIPTION_MAX)
 
 

@@ -118,13 +118,6 @@ class SuspendForm(BaseForm):
     reason = _reason(True)
 
 
-class RoleForm(BaseForm):
-    role = SelectField("Role", choices={"member": "Member", "moderator": "Moderator",
-                                        "admin": "Admin"},
-                       validators=[InputRequired("Choose a role")])
-    reason = _reason(False)
-
-
 class StaffNoteForm(BaseForm):
     body = TextAreaField("Note for moderators", validators=[
         DataRequired("Enter a note"), Length(max=5000, message="Use 5,000 characters or fewer"),

@@ -23,7 +23,7 @@ from forum.discussions.models import Post, PostRevision, Thread
 from forum.errors import InvalidInput
 from forum.extensions import db
 from forum.forms import clean_text
-from forum.members.models import Role, Status, User
+from forum.members.models import Status, User
 from forum.moderation import policy
 from forum.moderation.guard import HOLD_EDIT
 from forum.moderation.models import REPORT_REASONS, AuditEntry, Report, ReportStatus, StaffNote
@@ -743,21 +743,6 @@ def add_staff_note(actor: User, member: User, *, body: str) -> StaffNote:
     audit(actor, "add_staff_note", "user", member.id, after=f"Staff note {note.id}")
     db.session.commit()
     return note
-
-
-def change_role(actor: User, member: User, *, role: Role, reason: str = "") -> User:
-    """Admins make and unmake moderators."""
-    policy.require(policy.can_manage_roles(actor), "Only admins can change roles.")
-    reason = _reason(reason, required=False)
-    if member.id == actor.id:
-        raise InvalidInput("You cannot change your own role.")
-    if role != member.role:
-        before = member.role.value
-        member.role = role
-        audit(actor, "change_role", "user", member.id, reason=reason, before=before,
-              after=role.value)
-        db.session.commit()
-    return member
 
 
 PROFILE_PID_ACTION = "profile_patient_data_confirmed"
