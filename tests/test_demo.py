@@ -26,3 +26,17 @@ def test_demo_is_not_added_twice(db):
     seed_demo()
     assert seed_demo() is False
     assert db.session.scalar(select(func.count()).select_from(User)) == len(DEMO_ACCOUNTS)
+
+
+def test_the_demo_organiser_sees_the_organiser_menu_and_the_moderator_does_not(client, db):
+    from tests.factories import sign_in
+
+    seed_demo()
+    by_key = {a["key"]: a["email"] for a in DEMO_ACCOUNTS}
+    admin = db.session.scalar(select(User).where(User.email == by_key["admin"]))
+    moderator = db.session.scalar(select(User).where(User.email == by_key["mod"]))
+    sign_in(client, admin)
+    assert '<a href="/admin/">Organiser</a>' in client.get("/").get_data(as_text=True)
+    assert client.get("/admin/").status_code == 200
+    sign_in(client, moderator)
+    assert 'href="/admin/"' not in client.get("/").get_data(as_text=True)

@@ -38,7 +38,7 @@ def edit_page(actor: User, page: Page, *, title: str, body: str, reason: str = "
         raise InvalidInput("Enter the page's text", field="body")
     if len(body) > BODY_MAX:
         raise InvalidInput(f"The text must be {BODY_MAX:,} characters or fewer", field="body")
-    if title == page.title and body == page.body_source:
+    if title == page.title and body == page.body_source.strip():
         return page
     html = render_page(body)
     number = (db.session.scalar(select(func.max(PageRevision.number))
