@@ -4,6 +4,7 @@ with a history and an audit entry for each edit."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -37,7 +38,7 @@ def test_each_page_is_there_for_visitors_with_headings_under_its_title(client, d
     html = html_of(response)
     levels = [int(n) for n in re.findall(r"<h([1-6])", html.split('id="main-content"')[1])]
     assert levels[0] == 1 and levels.count(1) == 1 and 2 in levels
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
 
 
 def test_the_defaults_say_what_the_brief_asks(client, db):
