@@ -9,7 +9,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from forum.admin.services import Kind, Reference
+from forum.admin.kinds import Kind, Reference
 from forum.community.models import Alliance, Board, Profession
 from forum.discussions.models import Thread, thread_professions
 from forum.extensions import db

@@ -8,7 +8,6 @@ commits once. Slugs never change after creation, so old links keep working after
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum import outbox
 from forum.admin import policy
+from forum.admin.kinds import Kind, Reference, kind_of
 from forum.community.models import Alliance, Board, Profession
 from forum.community.seed import slugify
 from forum.db import utcnow
@@ -27,31 +27,10 @@ from forum.forms import clean_text
 from forum.members.models import Role, Status, User
 from forum.moderation.services import audit
 
-Reference = Board | Alliance | Profession
 NAME_MAX = 120
 DESCRIPTION_MAX = 1000
 GROUP_MAX = 80
 SLUG_MAX = 80
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of reference data, as the audit log and the pages name it."""
-
-    model: type[Board] | type[Alliance] | type[Profession]
-    noun: str  # "board": the audit log's target_type and the action's suffix
-    plural: str
-
-
-KINDS = {
-    "boards": Kind(Board, "board", "boards"),
-    "alliances": Kind(Alliance, "alliance", "alliances"),
-    "professions": Kind(Profession, "profession", "professions"),
-}
-
-
-def kind_of(row: Reference) -> Kind:
-    return next(k for k in KINDS.values() if isinstance(row, k.model))
 
 
 def _text(value: str | None, *, field: str, what: str, limit: int, required: bool = False,

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from forum.admin import policy, queries, services
 from forum.admin.forms import FORMS, ROLE_LABELS, MemberSearchForm, PageForm, RoleForm
+from forum.admin.kinds import KINDS, Kind, Reference
 from forum.discussions.views import page_arg
 from forum.errors import InvalidInput, NotFound
 from forum.forms import BaseForm, show_error
@@ -26,7 +27,7 @@ KIND = "<any(boards, alliances, professions):kind>"
 
 @bp.record_once
 def _template_globals(state) -> None:
-    state.app.jinja_env.globals.update(organiser=policy, admin_kinds=services.KINDS)
+    state.app.jinja_env.globals.update(organiser=policy, admin_kinds=KINDS)
 
 
 @bp.before_request
@@ -38,18 +39,18 @@ def _organisers_only() -> Response | None:
     return None
 
 
-def _kind(kind: str) -> services.Kind:
-    return services.KINDS[kind]
+def _kind(kind: str) -> Kind:
+    return KINDS[kind]
 
 
-def _row(kind: str, ident: int) -> services.Reference:
+def _row(kind: str, ident: int) -> Reference:
     row = queries.get_reference(_kind(kind), ident)
     if row is None:
         raise NotFound("No such item.")
     return row
 
 
-def _list_url(kind: str, row: services.Reference | None = None) -> str:
+def _list_url(kind: str, row: Reference | None = None) -> str:
     return url_for("admin.list_items", kind=kind, _anchor=f"item-{row.id}" if row else None)
 
 
@@ -66,7 +67,7 @@ def _one_click(apply, *, success: str, done: str) -> Response:
 
 @bp.get("/")
 def index():
-    return render_template("admin/index.html", kinds=services.KINDS)
+    return render_template("admin/index.html", kinds=KINDS)
 
 
 # --- boards, alliances, professions -------------------------------------------------------
@@ -88,7 +89,7 @@ def _edit_values(kind: str, form: BaseForm) -> dict[str, Any]:
     return values
 
 
-def _item_form(kind: str, row: services.Reference | None) -> Response | str:
+def _item_form(kind: str, row: Reference | None) -> Response | str:
     form = FORMS[kind](obj=row if request.method == "GET" else None)
     if row is not None and request.method == "GET" and "audience" in form:
         form.audience.data = "members" if row.members_only else "public"
@@ -238,4 +239,4 @@ def page_history(slug: str):
 def log():
     page = queries.organiser_log(page=page_arg())
     return render_template("admin/log.html", page=page, targets=queries.log_targets(page.items),
-                           kinds={k.noun: key for key, k in services.KINDS.items()})
+                           kinds={k.noun: key for key, k in KINDS.items()})

@@ -132,7 +132,9 @@ class AuditFilterForm(BaseForm):
     actor = SelectField("Done by", validate_choice=False, validators=[Optional()])
     target_type = SelectField("On", validate_choice=False, validators=[Optional()],
                               choices={"": "Anything", "thread": "Discussions",
-                                       "post": "Posts", "user": "Members"})
+                                       "post": "Posts", "user": "Members", "board": "Boards",
+                                       "alliance": "Alliances", "profession": "Professions",
+                                       "page": "Site pages"})
     target_id = IntegerField("Number", validators=[
         Optional(), NumberRange(min=1, max=MAX_ID, message="Enter the number of a discussion, "
                                                           "post or member")])

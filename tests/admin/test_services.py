@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.admin import services
-from forum.admin.services import KINDS
+from forum.admin.kinds import KINDS
 from forum.community.models import Alliance, Board, Profession
 from forum.discussions.services import start_thread
 from forum.errors import InvalidInput, PermissionDenied

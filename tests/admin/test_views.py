@@ -11,7 +11,7 @@ from flask import g
 from sqlalchemy import select
 
 from forum.admin import services
-from forum.admin.services import KINDS
+from forum.admin.kinds import KINDS
 from forum.community.models import Board, Profession
 from forum.extensions import db as _db
 from forum.members.models import Role, User
