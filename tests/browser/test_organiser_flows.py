@@ -4,7 +4,7 @@ home page, its address still works) and bring it back; edit a site page with a p
 
 from __future__ import annotations
 
-from .helpers import Keyboard, make_member, sign_in, unique
+from .helpers import Keyboard, make_member, new_context, same_on_every_database, sign_in, unique
 
 
 def nav(page):
@@ -84,3 +84,50 @@ def test_organiser_previews_and_saves_a_site_page(page, live_server, js):
     assert page.get_by_role("heading", name=heading, level=2).count() == 1
     footer = page.locator("footer")
     assert footer.get_by_role("link", name="Accessibility").count() == 1
+
+
+@same_on_every_database
+def test_organiser_error_and_preview_states_pass_axe_and_the_html_checker(
+        browser, live_server, sample, signed_in, tmp_path):
+    """What an organiser sees after sending a form: errors beside the fields, a page preview."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .test_html import validate
+    from .test_pages import AXE_OPTIONS
+
+    context = new_context(browser, live_server, storage_state=signed_in["organiser"])
+    page = context.new_page()
+    states: dict[str, tuple] = {}
+
+    def keep(name: str, response) -> None:
+        states[name] = (Axe().run(page, options=AXE_OPTIONS), response.text())
+
+    page.goto(live_server.url_for("admin.add_item", kind="boards"))
+    page.get_by_label("Name").fill("Introductions")  # a name in use
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="Save").click()
+    assert page.locator(".error-summary").count() == 1
+    keep("add-board-errors", nav.value)
+    page.goto(live_server.url_for("admin.member", user_id=sample.organiser["id"]))
+    page.get_by_label("Member", exact=True).check()  # the only organiser stepping down
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="Change role").click()
+    assert "only active organiser" in page.locator(".error-summary").inner_text()
+    keep("role-errors", nav.value)
+    page.goto(live_server.url_for("admin.edit_page", slug="privacy"))
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="Preview").click()
+    assert page.locator("#preview h2").count() > 1
+    keep("page-preview", nav.value)
+    context.close()
+
+    for name, (results, _) in states.items():
+        assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+    files = []
+    for name, (_, html) in states.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(path)
+    errors = validate(files)
+    report = "\n".join(f"{name}: {m}" for name, found in sorted(errors.items()) for m in found)
+    assert report == "", f"HTML errors:\n{report}"
