@@ -221,12 +221,13 @@ def change_role(actor: User, member: User, *, role: Role, reason: str = "") -> U
     if role == member.role:
         return member
     if member.role == Role.ADMIN and member.status == Status.ACTIVE:
-        # Lock the active admins' rows (PostgreSQL), so two admins demoting each other at
-        # once cannot both see "another admin remains"; SQLite has one writer anyway.
-        others = db.session.scalars(
-            select(User.id).where(User.role == Role.ADMIN, User.status == Status.ACTIVE,
-                                  User.id != member.id).with_for_update()).all()
-        if not others:
+        # Lock every active admin's row, always in id order (PostgreSQL), so two admins
+        # demoting each other at once queue rather than deadlock, and the second then sees
+        # the first's change; SQLite has one writer anyway.
+        admins = db.session.scalars(
+            select(User.id).where(User.role == Role.ADMIN, User.status == Status.ACTIVE)
+            .order_by(User.id).with_for_update()).all()
+        if not [ident for ident in admins if ident != member.id]:
             raise InvalidInput(LAST_ADMIN.format(name=member.display_name), field="role")
     before = member.role.value
     member.role = role

@@ -3,6 +3,8 @@ roles changed with the last-admin rule; every change audited in the moderation a
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import select
 
@@ -229,3 +231,47 @@ def test_the_same_role_again_changes_nothing(db, admin):
     member = f.member()
     services.change_role(admin, member, role=Role.MEMBER)
     assert audit(db) == []
+
+
+@pytest.mark.skipif(not os.environ.get("FORUM_TEST_DATABASE_URL"),
+                    reason="concurrent writers: PostgreSQL (SQLite has one writer at a time)")
+def test_two_admins_demoting_each_other_at_once_leave_one(app, db):
+    """Each request locks the active admins' rows in the same order, so the second waits for
+    the first and then sees it is the last organiser (no deadlock, never zero admins)."""
+    import threading
+
+    from sqlalchemy import func
+
+    from forum.extensions import db as _db
+    from forum.members.models import User
+
+    for _ in range(5):
+        a, b = f.admin(), f.admin()
+        ids = (a.id, b.id)
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def demote(actor_id: int, member_id: int, barrier=barrier, outcomes=outcomes) -> None:
+            with app.app_context():
+                actor, member = _db.session.get(User, actor_id), _db.session.get(User, member_id)
+                barrier.wait()
+                try:
+                    services.change_role(actor, member, role=Role.MEMBER)
+                    outcomes.append("changed")
+                except (InvalidInput, PermissionDenied) as error:
+                    outcomes.append(type(error).__name__)
+                finally:
+                    _db.session.remove()
+
+        threads = [threading.Thread(target=demote, args=pair) for pair in (ids, ids[::-1])]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert sorted(outcomes) == ["InvalidInput", "changed"], outcomes
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count()).select_from(User).where(
+            User.id.in_(ids), User.role == Role.ADMIN)) == 1
+        db.session.execute(User.__table__.update().where(User.id.in_(ids))
+                           .values(role=Role.MEMBER.value))
+        db.session.commit()
