@@ -177,9 +177,9 @@ def retire_reference(actor: User, row: Reference, *, reason: str = "") -> Refere
         raise InvalidInput(f"{row.name} is already retired.")
     if isinstance(row, Alliance) and row.slug == PAN_LONDON_SLUG:
         raise InvalidInput("Pan-London stands for every alliance, so it cannot be retired.")
-    if isinstance(row, Board) and not db.session.scalar(
-            select(func.count()).select_from(Board)
-            .where(Board.retired_at.is_(None), Board.id != row.id)):
+    if isinstance(row, Board) and not [ident for ident in db.session.scalars(
+            select(Board.id).where(Board.retired_at.is_(None)).order_by(Board.id)
+            .with_for_update()) if ident != row.id]:  # locked, as for the last admin
         raise InvalidInput("This is the last board in use: add another before you retire it.")
     row.retired_at = utcnow()
     audit(actor, f"retire_{kind.noun}", kind.noun, row.id, reason=_reason(reason),
