@@ -22,6 +22,8 @@ from forum.pages import services as page_services
 from forum.pages.models import Page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+ROLE_NAMES = {Role.MEMBER: "a member", Role.MODERATOR: "a moderator",
+              Role.ADMIN: "an organiser (admin)"}
 KIND = "<any(boards, alliances, professions):kind>"
 
 
@@ -183,8 +185,7 @@ def change_role(user_id: int):
         except InvalidInput as error:
             show_error(form, error)
         else:
-            flash(f"{member.display_name} is now {ROLE_LABELS[member.role.value].split(':')[0].lower()}"
-                  ".", "success")
+            flash(f"{member.display_name} is now {ROLE_NAMES[member.role]}.", "success")
             if not policy.can_organise(current_user):  # they stepped down themselves
                 return redirect(url_for("community.home"), 303)
             return redirect(url_for("admin.member", user_id=member.id), 303)

@@ -234,6 +234,7 @@ def test_an_organiser_changes_a_role_and_it_is_logged(client, db, people):
     response = client.post(f"/admin/members/{member.id}/role",
                            data={"role": "moderator", "reason": "Volunteered"})
     assert response.status_code == 303
+    assert "Ben Member is now a moderator." in page(client.get(response.headers["Location"]))
     assert _db.session.get(User, member.id).role == Role.MODERATOR
     assert audit_actions(db) == ["change_role"]
     log = page(client.get("/admin/log"))
