@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -243,3 +245,11 @@ def test_the_service_refuses_a_member_who_did_not_accept(db):
                         alliance_id=None, organisation="", mailing_list_consent=False,
                         accepted_guidelines=False)
     assert error.value.field == "accept_guidelines"
+
+
+def test_the_guidelines_checkbox_is_described_by_its_error(client, db, registration):
+    data = registration()
+    del data["accept_guidelines"]
+    html = client.post("/register", data=data).get_data(as_text=True)
+    box = re.search(r'<input[^>]*id="accept_guidelines"[^>]*>', html).group(0)
+    assert 'aria-describedby="accept_guidelines-error"' in box and 'aria-invalid="true"' in box
