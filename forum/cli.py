@@ -75,11 +75,12 @@ def seed_demo_command() -> None:
 
 @click.command("seed-reference")
 def seed_reference() -> None:
-    """Add the standard alliances, professions and boards (safe to run twice)."""
+    """Add the standard alliances, professions, boards and site pages (safe to run twice)."""
     from forum.community.seed import seed_reference_data
 
     seed_reference_data()
-    click.echo("Reference data is in place.")
+    click.echo("Reference data and the site's pages (privacy, accessibility, guidelines, "
+               "contact) are in place.")
 
 
 @click.command("create-admin")

@@ -14,7 +14,7 @@ from markdown_it.common.utils import escapeHtml
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "em", "strong", "del", "s", "a", "ul", "ol", "li", "blockquote",
-    "code", "pre", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+    "code", "pre", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
 })
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
@@ -92,12 +92,12 @@ class _Tools(threading.local):
 _tools = _Tools()
 
 
-def _shift_headings(tokens) -> None:
-    """Page headings are h1/h2, so a post's headings start at h3, and the levels it uses are
-    closed up (a post whose only headings are ### and ##### gets h3 and h4), so the page's
-    outline never skips a level whatever the writer picked."""
+def _shift_headings(tokens, first: int = 3) -> None:
+    """Page headings are h1/h2, so a post's headings start at h3 (`first`), and the levels it
+    uses are closed up (a post whose only headings are ### and ##### gets h3 and h4), so the
+    page's outline never skips a level whatever the writer picked."""
     used = sorted({int(t.tag[1]) for t in tokens if t.type == "heading_open"})
-    level_of = {level: f"h{min(6, 3 + rank)}" for rank, level in enumerate(used)}
+    level_of = {level: f"h{min(6, first + rank)}" for rank, level in enumerate(used)}
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = level_of[int(token.tag[1])]
@@ -143,14 +143,17 @@ def problem(source: str) -> str | None:
     return None
 
 
-def render(source: str) -> str:
+def render(source: str, *, first_heading: int = 3) -> str:
     """Markdown source to safe HTML, run once at write time and stored beside the source.
 
-    Raises TooComplex for input past the limits (check `problem` first)."""
+    `first_heading` is the level a post's top heading becomes: 3 in posts, 2 on the site's own
+    pages (forum/pages), whose only h1 is their title. Raw HTML is never passed through, so h2
+    reaches a post by no route. Raises TooComplex for input past the limits (check `problem`
+    first)."""
     source = source.replace("\x00", "")
     md = _tools.md
     tokens = _parse(source)
-    _shift_headings(tokens)
+    _shift_headings(tokens, max(2, min(6, first_heading)))
     html = md.renderer.render(tokens, md.options, {})
     return clean(html)
 

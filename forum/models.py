@@ -6,10 +6,11 @@ from forum.discussions.models import Draft, Post, PostRevision, Thread, thread_p
 from forum.members.models import Role, Status, User
 from forum.moderation.models import AuditEntry, Report, StaffNote
 from forum.notify.models import Notification, OutboxMessage
+from forum.pages.models import Page, PageRevision
 
 __all__ = [
     "Alliance", "AuditEntry", "Board", "Draft", "MemberSession", "Notification", "OutboxMessage",
-    "Post",
-    "PostRevision", "Profession", "Report", "Role", "StaffNote", "Status", "Thread", "User",
+    "Page", "PageRevision", "Post", "PostRevision", "Profession", "Report", "Role", "StaffNote",
+    "Status", "Thread", "User",
     "thread_professions",
 ]

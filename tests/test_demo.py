@@ -41,3 +41,15 @@ def test_one_demo_thread_is_long_enough_to_page(db, client):
     assert '<nav class="pagination" aria-label="Pages of replies">' in html
     assert re.search(r'id="more-\d+">Show \d+ more replies', html)
     assert f'href="/threads/{thread.id}?page=2" rel="next"' in html
+def test_the_demo_organiser_sees_the_organiser_menu_and_the_moderator_does_not(client, db):
+    from tests.factories import sign_in
+
+    seed_demo()
+    by_key = {a["key"]: a["email"] for a in DEMO_ACCOUNTS}
+    admin = db.session.scalar(select(User).where(User.email == by_key["admin"]))
+    moderator = db.session.scalar(select(User).where(User.email == by_key["mod"]))
+    sign_in(client, admin)
+    assert '<a href="/admin/">Organiser</a>' in client.get("/").get_data(as_text=True)
+    assert client.get("/admin/").status_code == 200
+    sign_in(client, moderator)
+    assert 'href="/admin/"' not in client.get("/").get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from forum.auth.services import GUIDELINES_REQUIRED
 from forum.forms import BaseForm
 from forum.members.forms import (
     alliance_field,
@@ -44,6 +45,9 @@ class RegisterForm(BaseForm):
     alliance = alliance_field()
     organisation = organisation_field()
     mailing_list_consent = BooleanField("Send me the newsletter by email (you can stop at any time)")
+    accept_guidelines = BooleanField(
+        "I have read the community guidelines and will follow them: I will never post anything "
+        "that could identify a patient", validators=[DataRequired(GUIDELINES_REQUIRED)])
 
 
 class LoginForm(BaseForm):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from flask import current_app, url_for
@@ -49,6 +50,8 @@ class SignInRefused(DomainError):
 
 WRONG_CREDENTIALS = "Enter a correct email address and password"
 
+GUIDELINES_REQUIRED = "Confirm that you have read the community guidelines and will follow them"
+
 
 def _link(endpoint: str, **values: Any) -> str:
     """An absolute link for an email, on the site's public address (BASE_URL)."""
@@ -86,7 +89,8 @@ def _reference(model: type[Profession] | type[Alliance], ident: int | None,
 def add_member(*, email: str, display_name: str, password_hash: str,
                profession_id: int | None = None, alliance_id: int | None = None,
                organisation: str = "", mailing_list_consent: bool = False,
-               role: Role = Role.MEMBER, status: Status = Status.PENDING) -> User:
+               role: Role = Role.MEMBER, status: Status = Status.PENDING,
+               guidelines_accepted_at: datetime | None = None) -> User:
     """Insert a member (flushes, does not commit); raises EmailInUse if the address is taken.
 
     On EmailInUse the session has been rolled back: call this before any other change.
@@ -99,6 +103,7 @@ def add_member(*, email: str, display_name: str, password_hash: str,
         alliance=_reference(Alliance, alliance_id, "alliance", "Select your cancer alliance"),
         organisation=organisation.strip(),
         mailing_list_consent=mailing_list_consent,
+        guidelines_accepted_at=guidelines_accepted_at,
         role=role,
         status=status,
     )
@@ -114,8 +119,12 @@ def add_member(*, email: str, display_name: str, password_hash: str,
 
 def register_member(*, email: str, display_name: str, password: str,
                     profession_id: int | None, alliance_id: int | None, organisation: str,
-                    mailing_list_consent: bool) -> None:
-    """Create a pending member and email a verification link; for a taken address, email its owner."""
+                    mailing_list_consent: bool, accepted_guidelines: bool) -> None:
+    """Create a pending member and email a verification link; for a taken address, email its owner.
+
+    Joining means accepting the community guidelines: when is recorded on the member."""
+    if not accepted_guidelines:
+        raise InvalidInput(GUIDELINES_REQUIRED, field="accept_guidelines")
     display_name = check_display_name(display_name, staff_names=staff_names())
     organisation = clean_organisation(organisation)
     check_new_password(password, email=email, name=display_name)
@@ -126,7 +135,8 @@ def register_member(*, email: str, display_name: str, password: str,
         try:
             user = add_member(email=email, display_name=display_name, password_hash=password_hash,
                               profession_id=profession_id, alliance_id=alliance_id,
-                              organisation=organisation, mailing_list_consent=mailing_list_consent)
+                              organisation=organisation, mailing_list_consent=mailing_list_consent,
+                              guidelines_accepted_at=utcnow())
         except EmailInUse:
             existing = member_by_email(email)  # someone registered it a moment ago
         else:

@@ -47,6 +47,7 @@ def register():
                 password=form.password.data, profession_id=form.profession.data,
                 alliance_id=form.alliance.data, organisation=form.organisation.data or "",
                 mailing_list_consent=form.mailing_list_consent.data,
+                accepted_guidelines=form.accept_guidelines.data,
             )
         except InvalidInput as error:
             show_error(form, error)

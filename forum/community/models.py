@@ -10,7 +10,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.db import Base, UTCDateTime
 
 
-class Alliance(Base):
+class Retirable:
+    """Organisers retire what is no longer used: old threads stay readable, and it leaves
+    the pickers for new threads and new members (see forum/admin)."""
+
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+
+class Alliance(Retirable, Base):
     __tablename__ = "alliances"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,7 +34,7 @@ class Alliance(Base):
         return f"<Alliance {self.slug}>"
 
 
-class Profession(Base):
+class Profession(Retirable, Base):
     __tablename__ = "professions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,7 +47,7 @@ class Profession(Base):
         return f"<Profession {self.slug}>"
 
 
-class Board(Base):
+class Board(Retirable, Base):
     __tablename__ = "boards"
 
     id: Mapped[int] = mapped_column(primary_key=True)

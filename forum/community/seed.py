@@ -53,7 +53,7 @@ def slugify(text: str) -> str:
 
 
 def seed_reference_data() -> None:
-    """Insert what is missing; never changes rows an admin has edited."""
+    """Insert what is missing (and the site's own pages); never changes rows an admin has edited."""
     have = set(db.session.scalars(select(Alliance.slug)))
     for position, (name, description) in enumerate(ALLIANCES):
         if slugify(name) not in have:
@@ -69,4 +69,7 @@ def seed_reference_data() -> None:
         if slugify(name) not in have:
             db.session.add(Board(slug=slugify(name), name=name, description=description,
                                  position=position, members_only=members_only))
+    from forum.pages.seed import seed_pages
+
+    seed_pages()  # the privacy notice, accessibility statement, guidelines and contact page
     db.session.commit()

@@ -22,7 +22,7 @@ def home():
 
 @bp.get("/alliances")
 def alliances():
-    return render_template("community/alliances.html", alliances=discussions.alliances())
+    return render_template("community/alliances.html", alliances=discussions.alliances(in_use=True))
 
 
 @bp.get("/alliances/<slug>")
@@ -39,7 +39,7 @@ def show_alliance(slug: str):
 
 @bp.get("/professions")
 def professions():
-    return render_template("community/professions.html", professions=discussions.professions())
+    return render_template("community/professions.html", professions=discussions.professions(in_use=True))
 
 
 @bp.get("/professions/<slug>")

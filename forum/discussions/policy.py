@@ -73,7 +73,8 @@ def can_read_post_body(viewer: Any, post: Post) -> bool:
 
 
 def can_start_thread(viewer: Any, board: Board) -> bool:
-    return is_member(viewer) and can_view_board(viewer, board)
+    """A board an organiser retired keeps its threads but takes no new ones."""
+    return board.retired_at is None and is_member(viewer) and can_view_board(viewer, board)
 
 
 def can_reply(viewer: Any, thread: Thread) -> bool:

@@ -369,26 +369,33 @@ def waiting_post_count(author: User) -> int:
 
 
 def boards_for_home() -> list[Board]:
-    """Every board in order, with its latest thread (counters are kept by the services)."""
+    """Every board in use, in order, with its latest thread (counters are kept by the services)."""
     return list(db.session.scalars(
-        select(Board).options(
+        select(Board).where(Board.retired_at.is_(None)).options(
             joinedload(Board.last_thread).joinedload(Thread.author),
         ).order_by(Board.position, Board.name)
     ))
 
 
-def boards() -> list[Board]:
-    return list(db.session.scalars(select(Board).order_by(Board.position, Board.name)))
+def _in_order(model, in_use: bool) -> list:
+    """`in_use`: leave out what organisers retired (pickers for new threads); filters of
+    existing threads keep it, so its old threads can still be found."""
+    stmt = select(model).order_by(model.position, model.name)
+    if in_use:
+        stmt = stmt.where(model.retired_at.is_(None))
+    return list(db.session.scalars(stmt))
 
 
-def alliances() -> list[Alliance]:
-    return list(db.session.scalars(select(Alliance).order_by(Alliance.position, Alliance.name)))
+def boards(*, in_use: bool = False) -> list[Board]:
+    return _in_order(Board, in_use)
 
 
-def professions() -> list[Profession]:
-    return list(db.session.scalars(
-        select(Profession).order_by(Profession.position, Profession.name)
-    ))
+def alliances(*, in_use: bool = False) -> list[Alliance]:
+    return _in_order(Alliance, in_use)
+
+
+def professions(*, in_use: bool = False) -> list[Profession]:
+    return _in_order(Profession, in_use)
 
 
 def board_by_slug(slug: str) -> Board | None:

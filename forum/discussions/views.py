@@ -193,7 +193,8 @@ def show_board(slug: str):
 def new_thread():
     if not policy.is_member(current_user):
         raise PermissionDenied("Your account cannot start discussions at the moment.")
-    boards, alliances, professions = queries.boards(), queries.alliances(), queries.professions()
+    boards = queries.boards(in_use=True)
+    alliances, professions = queries.alliances(in_use=True), queries.professions(in_use=True)
     form = ThreadForm()
     form.set_choices(boards, alliances, professions)
     if request.method == "GET":

@@ -52,6 +52,8 @@ class User(UserMixin, Base):
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspension_reason: Mapped[str] = mapped_column(Text, default="")
     mailing_list_consent: Mapped[bool] = mapped_column(default=False)
+    # When they ticked "I will follow the community guidelines" on joining (None: joined before).
+    guidelines_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     notify_replies: Mapped[bool] = mapped_column(default=True)
     # Counters kept by services: posts written, and posts a moderator let through.
     post_count: Mapped[int] = mapped_column(default=0)

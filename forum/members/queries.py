@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from forum.community.models import Alliance, Profession
@@ -58,11 +58,18 @@ def profile_for(user_id: int, viewer: User) -> User:
     return member
 
 
-def profession_choices() -> list[tuple[int, str]]:
-    stmt = select(Profession.id, Profession.name).order_by(Profession.position, Profession.name)
+def _choices(model, keep: int | None) -> list[tuple[int, str]]:
+    """What a member may choose: what is in use, and (on the account page) their own choice
+    even if an organiser has since retired it."""
+    stmt = (select(model.id, model.name)
+            .where(or_(model.retired_at.is_(None), model.id == (keep or 0)))
+            .order_by(model.position, model.name))
     return [(row.id, row.name) for row in db.session.execute(stmt)]
 
 
-def alliance_choices() -> list[tuple[int, str]]:
-    stmt = select(Alliance.id, Alliance.name).order_by(Alliance.position, Alliance.name)
-    return [(row.id, row.name) for row in db.session.execute(stmt)]
+def profession_choices(keep: int | None = None) -> list[tuple[int, str]]:
+    return _choices(Profession, keep)
+
+
+def alliance_choices(keep: int | None = None) -> list[tuple[int, str]]:
+    return _choices(Alliance, keep)

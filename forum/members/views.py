@@ -51,8 +51,8 @@ def edit_account():
     if not form.is_submitted():
         form.profession.data = current_user.profession_id
         form.alliance.data = current_user.alliance_id
-    form.profession.set_choices(queries.profession_choices())
-    form.alliance.set_choices(queries.alliance_choices())
+    form.profession.set_choices(queries.profession_choices(keep=current_user.profession_id))
+    form.alliance.set_choices(queries.alliance_choices(keep=current_user.alliance_id))
     pid = None
     if form.validate_on_submit() and not (pid := check_patient_data(bio=form.bio.data)).blocked:
         try:

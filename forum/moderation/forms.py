@@ -118,13 +118,6 @@ class SuspendForm(BaseForm):
     reason = _reason(True)
 
 
-class RoleForm(BaseForm):
-    role = SelectField("Role", choices={"member": "Member", "moderator": "Moderator",
-                                        "admin": "Admin"},
-                       validators=[InputRequired("Choose a role")])
-    reason = _reason(False)
-
-
 class StaffNoteForm(BaseForm):
     body = TextAreaField("Note for moderators", validators=[
         DataRequired("Enter a note"), Length(max=5000, message="Use 5,000 characters or fewer"),
@@ -139,7 +132,9 @@ class AuditFilterForm(BaseForm):
     actor = SelectField("Done by", validate_choice=False, validators=[Optional()])
     target_type = SelectField("On", validate_choice=False, validators=[Optional()],
                               choices={"": "Anything", "thread": "Discussions",
-                                       "post": "Posts", "user": "Members"})
+                                       "post": "Posts", "user": "Members", "board": "Boards",
+                                       "alliance": "Alliances", "profession": "Professions",
+                                       "page": "Site pages"})
     target_id = IntegerField("Number", validators=[
         Optional(), NumberRange(min=1, max=MAX_ID, message="Enter the number of a discussion, "
                                                           "post or member")])

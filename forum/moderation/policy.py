@@ -37,11 +37,6 @@ def can_delete_permanently(actor: Any) -> bool:
     return bool(user and can_moderate(user) and user.role == Role.ADMIN)
 
 
-def can_manage_roles(actor: Any) -> bool:
-    """Admins make and unmake moderators (and other admins)."""
-    return can_delete_permanently(actor)
-
-
 def can_report(actor: Any, post: Post) -> bool:
     """Active members may report a post they can read that is not their own (a hidden post
     is already out of sight, and the report page would show its text)."""

@@ -17,7 +17,7 @@ from forum.discussions.models import Post, Thread
 from forum.discussions.views import page_arg
 from forum.errors import InvalidInput, NotFound
 from forum.forms import BaseForm, show_error
-from forum.members.models import Role, Status, User
+from forum.members.models import Status, User
 from forum.moderation import guard, policy, queries, services
 from forum.moderation.forms import (
     AuditFilterForm,
@@ -27,7 +27,6 @@ from forum.moderation.forms import (
     OptionalReasonForm,
     ReasonForm,
     ReportForm,
-    RoleForm,
     SlowModeForm,
     SplitForm,
     StaffNoteForm,
@@ -472,14 +471,13 @@ def reject_post(post_id: int):
 
 def _member_page(member: User, *, warn: WarnForm | None = None,
                  suspend: SuspendForm | None = None, note: StaffNoteForm | None = None,
-                 lift: OptionalReasonForm | None = None, role: RoleForm | None = None):
+                 lift: OptionalReasonForm | None = None):
     return render_template(
         "moderation/member.html", member=member,
         warn_form=warn or WarnForm(formdata=None, prefix="warn"),
         suspend_form=suspend or SuspendForm(formdata=None, prefix="suspend"),
         note_form=note or StaffNoteForm(formdata=None, prefix="note"),
         lift_form=lift or OptionalReasonForm(formdata=None, prefix="lift"),
-        role_form=role or RoleForm(formdata=None, prefix="role", data={"role": member.role.value}),
         notes=queries.staff_notes(member), history=queries.member_history(member),
         reports_against=queries.reports_against(member), waiting=queries.waiting_posts(member),
     )
@@ -553,16 +551,3 @@ def add_note(user_id: int):
     return _member_action(member, StaffNoteForm(prefix="note"), "note",
                           lambda f: services.add_staff_note(current_user, member, body=f.body.data),
                           "Your note has been added.")
-
-
-@bp.post("/members/<int:user_id>/role")
-@login_required
-def change_role(user_id: int):
-    policy.require(policy.can_manage_roles(current_user), "Only admins can change roles.")
-    member = _member(user_id)
-    return _member_action(
-        member, RoleForm(prefix="role"), "role",
-        lambda f: services.change_role(current_user, member, role=Role(f.role.data),
-                                       reason=f.reason.data),
-        f"{member.display_name}'s role has been changed.",
-    )

@@ -32,6 +32,7 @@ def registration(db):
             "alliance": str(factories.alliance("north-east-london").id),
             "organisation": "Hackney Community Nursing",
             "mailing_list_consent": "y",
+            "accept_guidelines": "y",
         }
         data.update(overrides)
         if "password" in overrides and "confirm" not in overrides:

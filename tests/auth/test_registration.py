@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -203,3 +205,51 @@ def test_signed_in_member_visiting_register_goes_home(client, db, auth):
     user = factories.member()
     auth.login(user.email)
     assert client.get("/register").status_code == 302
+
+
+# --- the community guidelines -------------------------------------------------------------
+
+def test_joining_needs_the_community_guidelines_accepted_and_keeps_what_was_typed(client, db,
+                                                                                  registration):
+    data = registration()
+    del data["accept_guidelines"]
+    response = client.post("/register", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Confirm that you have read the community guidelines and will follow them" in html
+    assert 'href="#accept_guidelines"' in html  # the error summary leads to the checkbox
+    assert 'value="Hackney Community Nursing"' in html
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_the_registration_form_links_to_the_guidelines(client, db):
+    html = client.get("/register").get_data(as_text=True)
+    assert 'href="/community-guidelines"' in html and 'name="accept_guidelines"' in html
+
+
+def test_when_a_member_accepted_the_guidelines_is_recorded(client, db, registration):
+    from forum.db import utcnow
+
+    before = utcnow()
+    client.post("/register", data=registration())
+    accepted = _user(db, "amara.okafor@nhs.net").guidelines_accepted_at
+    assert accepted is not None and before <= accepted <= utcnow()
+
+
+def test_the_service_refuses_a_member_who_did_not_accept(db):
+    from forum.auth.services import register_member
+    from forum.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as error:
+        register_member(email="a@nhs.net", display_name="Al", password=STRONG, profession_id=None,
+                        alliance_id=None, organisation="", mailing_list_consent=False,
+                        accepted_guidelines=False)
+    assert error.value.field == "accept_guidelines"
+
+
+def test_the_guidelines_checkbox_is_described_by_its_error(client, db, registration):
+    data = registration()
+    del data["accept_guidelines"]
+    html = client.post("/register", data=data).get_data(as_text=True)
+    box = re.search(r'<input[^>]*id="accept_guidelines"[^>]*>', html).group(0)
+    assert 'aria-describedby="accept_guidelines-error"' in box and 'aria-invalid="true"' in box

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +174,7 @@ class Sample:
     held_thread_id: int | None = None  # the author's discussion waiting for a moderator
     long_thread_id: int = 0  # more top-level replies than a page holds, and one deep branch
     branch_id: int = 0  # the top-level reply whose branch has a page of its own
+    organiser: dict = field(default_factory=dict)  # an admin, for the Organiser pages
 
 
 LONG_BODY = """Hello all. We started a **lymphoedema** clinic in our practice last spring.
@@ -220,6 +221,8 @@ def sample(live_server) -> Sample:
                         organisation="Guy's and St Thomas' NHS Foundation Trust")
         moderator = person(email="sample.moderator@nhs.net", display_name="Maria Lopez",
                            role=Role.MODERATOR)
+        organiser = person(email="sample.organiser@nhs.net", display_name="Ruth Adeyemi",
+                           role=Role.ADMIN)
         applicant = person(email="sample.applicant@charity.example", display_name="Chris Doe",
                            status=Status.PENDING, profession_slug="patient-partner",
                            organisation="A cancer charity")
@@ -246,12 +249,13 @@ def sample(live_server) -> Sample:
         _moderation_examples(db, moderator["id"], author["id"], reply_ids)
         held_thread_id = _held_example(author_user)
         long_thread_id, branch_id = _long_thread(author_user, reader_user)
+        _organiser_examples(db, organiser["id"])
     live_server.wait_for_outbox()
     return Sample(author=author, reader=reader, moderator=moderator, applicant=applicant,
                   board_slug="rehab-and-lymphoedema", alliance_slug="north-central-london",
                   profession_slug="general-practice-nurse", thread_id=thread_id,
                   opening_id=opening_id, reply_ids=reply_ids, held_thread_id=held_thread_id,
-                  long_thread_id=long_thread_id, branch_id=branch_id)
+                  long_thread_id=long_thread_id, branch_id=branch_id, organiser=organiser)
 
 
 def _held_example(author) -> int:
@@ -287,6 +291,18 @@ def _long_thread(author, reader) -> tuple[int, int]:
     return thread.id, first.id
 
 
+def _organiser_examples(db, organiser_id: int) -> None:
+    """An edited page, so the page history and the organiser log have something to show."""
+    from forum.members.models import User
+    from forum.pages import services as pages
+    from forum.pages.queries import page_by_slug
+
+    contact = page_by_slug("contact")
+    pages.edit_page(db.session.get(User, organiser_id), contact, title=contact.title,
+                    body=contact.body_source + "\n\nWe read every message.",
+                    reason="Said we read every message")
+
+
 def _moderation_examples(db, moderator_id: int, reporter_id: int, reply_ids: list[int]) -> None:
     """A reported post (so the queue has an entry) and a hidden one, once moderation exists."""
     try:
@@ -307,7 +323,7 @@ def _moderation_examples(db, moderator_id: int, reporter_id: int, reply_ids: lis
 def signed_in(browser, live_server, sample) -> dict[str, Any]:
     """Storage states (cookies) of the sample's author, reader and moderator, signed in once."""
     states: dict[str, Any] = {"visitor": None}
-    for role in ("author", "reader", "moderator"):
+    for role in ("author", "reader", "moderator", "organiser"):
         context = new_context(browser, live_server)
         page = context.new_page()
         sign_in(page, live_server, getattr(sample, role)["email"])

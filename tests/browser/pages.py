@@ -16,7 +16,7 @@ import pytest
 @dataclass(frozen=True)
 class PageType:
     name: str
-    role: str  # "visitor" or a member of the sample: "author", "reader", "moderator"
+    role: str  # "visitor" or a member of the sample: "author", "reader", "moderator", "organiser"
     endpoint: str | None  # None: `path` is used as it is
     args: Callable[[Any], dict] = field(default=lambda s: {})
     query: str = ""
@@ -138,6 +138,27 @@ PAGE_TYPES = [
     PageType("search-held-author", "author", "search.search", query="?q=zinc+paste"),
     PageType("profile-self-held", "author", "members.profile",
              lambda s: {"user_id": s.author["id"]}),
+    PageType("privacy", "visitor", "pages.show_page", lambda s: {"slug": "privacy"}),
+    PageType("accessibility", "visitor", "pages.show_page", lambda s: {"slug": "accessibility"}),
+    PageType("community-guidelines", "visitor", "pages.show_page",
+             lambda s: {"slug": "community-guidelines"}),
+    PageType("contact", "reader", "pages.show_page", lambda s: {"slug": "contact"}),
+    PageType("admin-home", "organiser", "admin.index"),
+    PageType("admin-boards", "organiser", "admin.list_items", lambda s: {"kind": "boards"}),
+    PageType("admin-professions", "organiser", "admin.list_items",
+             lambda s: {"kind": "professions"}),
+    PageType("admin-add-board", "organiser", "admin.add_item", lambda s: {"kind": "boards"}),
+    PageType("admin-add-profession", "organiser", "admin.add_item",
+             lambda s: {"kind": "professions"}),
+    PageType("admin-members", "organiser", "admin.members"),
+    PageType("admin-members-found", "organiser", "admin.members", query="?q=ben"),
+    PageType("admin-member-role", "organiser", "admin.member", lambda s: {"user_id": s.reader["id"]}),
+    PageType("admin-pages", "organiser", "admin.list_pages"),
+    PageType("admin-edit-page", "organiser", "admin.edit_page", lambda s: {"slug": "privacy"}),
+    PageType("admin-page-history", "organiser", "admin.page_history",
+             lambda s: {"slug": "contact"}),
+    PageType("admin-log", "organiser", "admin.log"),
+    PageType("admin-refused", "moderator", "admin.index", status=403),
     PageType("error-404", "visitor", None, path="/no-such-page", status=404),
     PageType("error-403", "reader", "members.approvals", status=403),
 ]

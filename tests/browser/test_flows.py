@@ -30,6 +30,7 @@ def join(page, kb: Keyboard, server, *, email: str, name: str) -> None:
     kb.choose(form.get_by_label("Profession"), "District or community nurse")
     kb.choose(form.get_by_label("Cancer alliance"), "South East London")
     kb.fill(form.get_by_label("Organisation"), "Lewisham and Greenwich NHS Trust")
+    kb.check(form.get_by_label("I have read the community guidelines", exact=False))
     kb.press(form.get_by_role("button", name="Create account"))
     assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
 

@@ -483,23 +483,6 @@ def test_move_to_no_or_unknown_board_is_a_field_error(client, db, people, thread
     assert audit_actions(db) == []
 
 
-def test_admin_changes_a_role_and_moderators_cannot(client, db, people):
-    member = people["member"]
-    f.sign_in(client, people["moderator"])
-    assert 'id="role-form"' not in page(client.get(f"/moderation/members/{member.id}"))
-    assert client.post(f"/moderation/members/{member.id}/role",
-                       data={"role-role": "moderator"}).status_code == 403
-    f.sign_in(client, people["admin"])
-    assert 'id="role-form"' in page(client.get(f"/moderation/members/{member.id}"))
-    response = client.post(f"/moderation/members/{member.id}/role",
-                           data={"role-role": "moderator", "role-reason": "Volunteered"})
-    assert response.status_code == 303
-    assert _db.session.get(User, member.id).is_moderator
-    assert audit_actions(db) == ["change_role"]
-    bad = client.post(f"/moderation/members/{member.id}/role", data={"role-role": "owner"})
-    assert bad.status_code == 200 and "Not a valid choice" in page(bad)
-
-
 def test_member_in_slow_mode_is_told_when_they_can_post_again(client, db, people, thread):
     services.set_slow_mode(people["moderator"], thread, minutes=10)
     f.reply(people["member"], thread)
@@ -548,7 +531,7 @@ ALL_MODERATOR_POSTS = [
     "/moderation/posts/{p}/resolve", "/moderation/posts/{p}/approve",
     "/moderation/posts/{p}/reject", "/moderation/members/{m}/warn",
     "/moderation/members/{m}/suspend", "/moderation/members/{m}/lift",
-    "/moderation/members/{m}/notes", "/moderation/members/{m}/role",
+    "/moderation/members/{m}/notes",
 ]
 
 

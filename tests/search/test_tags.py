@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum.community import services as community
+from forum.admin.services import edit_reference
 from forum.errors import InvalidInput, PermissionDenied
 from forum.moderation import services as moderation
 from forum.search import search
@@ -75,17 +75,16 @@ def test_retagging_a_thread_reindexes_its_posts(member, sync):
     assert thread_ids("clinical leadership", member) == []
 
 
-@pytest.mark.parametrize(("rename", "slug", "old", "new"), [
-    (community.rename_profession, "cancer-nurse-specialist", "specialist", "macmillan"),
-    (community.rename_alliance, "south-east-london", "south", "lambeth"),
-    (community.rename_board, "shadowing", "shadowing", "placements"),
+@pytest.mark.parametrize(("kind_name", "slug", "old", "new"), [
+    ("profession", "cancer-nurse-specialist", "specialist", "macmillan"),
+    ("alliance", "south-east-london", "south", "lambeth"),
+    ("board", "shadowing", "shadowing", "placements"),
 ])
 def test_renaming_a_profession_alliance_or_board_reindexes_its_threads(
-        member, sync, rename, slug, old, new):
+        member, sync, kind_name, slug, old, new):
     from forum.community.models import Alliance, Board, Profession
 
-    kind = {community.rename_profession: Profession, community.rename_alliance: Alliance,
-            community.rename_board: Board}[rename]
+    kind = {"profession": Profession, "alliance": Alliance, "board": Board}[kind_name]
     item = {Profession: f.profession, Alliance: f.alliance, Board: f.board}[kind](slug)
     placement = ({"professions": [item]} if kind is Profession else
                  {"alliance": item} if kind is Alliance else {"board": item})
@@ -93,7 +92,7 @@ def test_renaming_a_profession_alliance_or_board_reindexes_its_threads(
     f.reply(member, thread, body="We swap shifts.")
     sync()
     assert thread_ids(old, member) == [thread.id]
-    rename(f.admin(), item, name=f"{new.title()} team")
+    edit_reference(f.admin(), item, name=f"{new.title()} team")
     sync()
     assert thread_ids(new, member) == [thread.id]
     assert thread_ids(old, member) == []
@@ -102,10 +101,10 @@ def test_renaming_a_profession_alliance_or_board_reindexes_its_threads(
 def test_only_an_admin_may_rename_and_names_stay_unique(member, db):
     cns = f.profession("cancer-nurse-specialist")
     with pytest.raises(PermissionDenied):
-        community.rename_profession(member, cns, name="Anything")
+        edit_reference(member, cns, name="Anything")
     with pytest.raises(InvalidInput, match="already"):
-        community.rename_profession(f.admin(), cns, name="GP")
+        edit_reference(f.admin(), cns, name="GP")
     with pytest.raises(InvalidInput, match="Enter"):
-        community.rename_profession(f.admin(), cns, name="   ")
+        edit_reference(f.admin(), cns, name="   ")
     db.session.refresh(cns)
     assert cns.name == "Cancer nurse specialist"

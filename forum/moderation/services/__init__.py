@@ -13,7 +13,6 @@ from forum.moderation.services.common import NOTE_MAX, REASON_MAX, audit, tell, 
 from forum.moderation.services.members import (
     PROFILE_PID_ACTION,
     add_staff_note,
-    change_role,
     end_expired_suspension,
     lift_suspension,
     profile_text_confirmed,
@@ -52,7 +51,7 @@ from forum.moderation.services.threads import (
 
 __all__ = [
     "AUTO_HIDE_REASON", "AUTO_HIDE_REPORTS", "NOTE_MAX", "OUTCOME_TEXT", "PROFILE_PID_ACTION",
-    "QUEUE_OUTCOMES", "REASON_MAX", "add_staff_note", "approve_post", "audit", "change_role",
+    "QUEUE_OUTCOMES", "REASON_MAX", "add_staff_note", "approve_post", "audit",
     "delete_post_permanently", "delete_thread_permanently", "edit_title",
     "end_expired_suspension", "hide_post", "hide_thread", "lift_suspension", "lock_thread",
     "merge_thread", "move_thread", "pin_thread", "profile_text_confirmed", "reject_post",

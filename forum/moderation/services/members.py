@@ -117,21 +117,6 @@ def add_staff_note(actor: User, member: User, *, body: str) -> StaffNote:
     return note
 
 
-def change_role(actor: User, member: User, *, role: Role, reason: str = "") -> User:
-    """Admins make and unmake moderators."""
-    policy.require(policy.can_manage_roles(actor), "Only admins can change roles.")
-    reason = _reason(reason, required=False)
-    if member.id == actor.id:
-        raise InvalidInput("You cannot change your own role.")
-    if role != member.role:
-        before = member.role.value
-        member.role = role
-        audit(actor, "change_role", "user", member.id, reason=reason, before=before,
-              after=role.value)
-        db.session.commit()
-    return member
-
-
 PROFILE_PID_ACTION = "profile_patient_data_confirmed"
 
 
