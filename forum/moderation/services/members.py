@@ -9,7 +9,7 @@ from forum.db import utcnow
 from forum.discussions.models import Post
 from forum.errors import InvalidInput
 from forum.extensions import db
-from forum.members.models import Role, Status, User
+from forum.members.models import Status, User
 from forum.moderation import policy
 from forum.moderation.models import AuditEntry, StaffNote
 from forum.moderation.services.common import (
