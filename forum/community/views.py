@@ -15,7 +15,9 @@ bp = Blueprint("community", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("community/home.html", boards=discussions.boards_for_home())
+    boards = discussions.boards_for_home()
+    return render_template("community/home.html", boards=boards,
+                           last_posters=discussions.last_posters(b.last_thread_id for b in boards))
 
 
 @bp.get("/favicon.ico")

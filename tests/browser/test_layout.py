@@ -200,3 +200,14 @@ def test_every_page_has_our_icon_and_nothing_it_asks_for_is_missing(browser, liv
     assert "#005eb8" in svg.lower()
     assert missing == []
     context.close()
+
+
+def test_send_warning_is_not_a_green_go_button(browser, live_server, sample, signed_in):
+    context = new_context(browser, live_server, storage_state=signed_in["moderator"])
+    page = context.new_page()
+    page.goto(live_server.url_for("moderation.member", user_id=sample.reader["id"]))
+    colours = {name: page.get_by_role("button", name=name).evaluate(
+        "el => getComputedStyle(el).backgroundColor") for name in ("Send warning", "Suspend")}
+    green = "rgb(0, 127, 59)"
+    assert green not in colours.values(), colours
+    context.close()
