@@ -11,12 +11,13 @@ pytestmark = same_on_every_database
 
 PHONES = {320: 568, 375: 667}
 
-# Words (split at spaces, hyphens and slashes, where a line may break) drawn on two lines.
+# Words (split at spaces, hyphens, slashes and an address's @, where a line may break) drawn
+# on two lines.
 BROKEN_WORDS = """root => {
   const broken = [];
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (const m of node.data.matchAll(/[^\\s\\-\u2013\u2014\\/]+/g)) {
+    for (const m of node.data.matchAll(/[^\\s\\-\u2013\u2014\\/@]+/g)) {
       const range = document.createRange();
       range.setStart(node, m.index);
       range.setEnd(node, m.index + m[0].length);
@@ -130,25 +131,29 @@ def audited(live_server, sample):
                                reason="Resolved: the guidance was confirmed by the palliative team")
 
 
+TABLES = {"audit log": ("moderation.audit_log", "#audit-table", ["When", "Who", "What"]),
+          "approvals": ("members.approvals", "#approvals-table", ["Name", "Profession"])}
+
+
 @pytest.mark.parametrize("width", [320, 1280])
-def test_the_audit_log_reads_whole_at_320_and_1280_px(browser, live_server, signed_in, audited, width):
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_moderators_tables_read_whole_at_320_and_1280_px(browser, live_server, signed_in, audited,
+                                                         name, width):
+    endpoint, selector, first_labels = TABLES[name]
     context = phone(browser, live_server, width, state=signed_in["moderator"])
     page = context.new_page()
-    page.goto(live_server.url_for("moderation.audit_log"))
-    log = page.locator("#audit-table")
-    assert log.locator("tbody tr").count() >= 3
-    cut_off = page.evaluate("""() => {
-      const box = document.querySelector('#audit-table').parentElement;
-      return box.scrollWidth - box.clientWidth;
-    }""")
-    assert cut_off <= 1, f"the audit log is {cut_off} px wider than its box at {width} px"
+    page.goto(live_server.url_for(endpoint))
+    table = page.locator(selector)
+    assert table.locator("tbody tr").count() >= 1
+    cut_off = table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth")
+    assert cut_off <= 1, f"the {name} is {cut_off} px wider than its box at {width} px"
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    assert log.locator("tbody").evaluate(BROKEN_WORDS) == []
+    assert table.locator("tbody").evaluate(BROKEN_WORDS) == []
     if width == 320:  # stacked: each value says what it is
-        labels = log.locator("tbody tr").first.evaluate("""row => [...row.cells]
+        labels = table.locator("tbody tr").first.evaluate("""row => [...row.cells]
           .filter(td => td.offsetHeight > 0)
           .map(td => getComputedStyle(td, '::before').content)""")
-        assert labels[:3] == ['"When: "', '"Who: "', '"What: "'], labels
+        assert labels[:len(first_labels)] == [f'"{label}: "' for label in first_labels], labels
     context.close()
 
 
