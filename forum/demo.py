@@ -166,11 +166,14 @@ def seed_demo() -> bool:
     now = utcnow()
     # Members joined a few weeks before the oldest discussion, a few days apart.
     oldest = max(t[6] for t in THREADS)
+    hashes: dict[str, str] = {}  # scrypt is slow on purpose: once per (printed) demo password
     for n, account in enumerate(DEMO_ACCOUNTS):
         joined = now - timedelta(days=oldest + 14 + 3 * (len(DEMO_ACCOUNTS) - n))
+        if account["password"] not in hashes:
+            hashes[account["password"]] = generate_password_hash(account["password"])
         user = User(
             email=account["email"], display_name=account["name"],
-            password_hash=generate_password_hash(account["password"]),
+            password_hash=hashes[account["password"]],
             profession=_by_slug(Profession, account["profession"]),
             alliance=_by_slug(Alliance, account["alliance"]),
             organisation=account["organisation"], bio=account["bio"], role=account["role"],

@@ -54,9 +54,11 @@ def wait_for_text(path: Path, text: str, process: subprocess.Popen, timeout: flo
     raise AssertionError(f"{text!r} never appeared; the terminal showed:\n{path.read_text()}")
 
 
-@pytest.fixture
-def demo(tmp_path):
-    """The demo started on a free port other than 5000; yields (port, terminal file, process)."""
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo started once on a free port other than 5000 (a start costs seconds of CPU);
+    yields (port, terminal file, process)."""
+    tmp_path = tmp_path_factory.mktemp("demo")
     port = free_port()
     process = start(tmp_path, "--port", str(port))
     try:

@@ -1,15 +1,13 @@
 """Words a new member reads: one label for pan-London, what CoP stands for, who posted last, the
-Markdown hint, and demo members who joined before they posted."""
+Markdown hint."""
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from forum.community.models import Alliance
-from forum.discussions.models import Post
-from forum.members.models import User
 from tests import factories as f
 
 PAN_LONDON = "Pan-London"
@@ -68,17 +66,6 @@ def test_the_markdown_hint_shows_each_example_without_stray_spaces(client, db):
     assert codes, "the hint shows its examples as code"
     assert [c for c in codes if c != c.strip()] == []
     assert "for a list" in html
-
-
-def test_demo_members_joined_before_their_first_post(db):
-    from forum.demo import seed_demo
-
-    assert seed_demo()
-    first_post = dict(db.session.execute(
-        select(Post.author_id, func.min(Post.created_at)).group_by(Post.author_id)).all())
-    for user in db.session.scalars(select(User)):
-        if user.id in first_post:
-            assert user.created_at < first_post[user.id], user.display_name
 
 
 def test_the_migration_renames_the_seeded_pan_london_alliance(tmp_path):
