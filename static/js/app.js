@@ -4,7 +4,7 @@
  *    readers announce it and keyboard users start from the list of problems.
  * 2. A link in the error summary moves focus to its field and scrolls the field's
  *    label (or fieldset legend) into view, not just the input.
- * 3. On a phone the main menu folds behind a "Menu" button (a real <button> with
+ * 3. On a phone or tablet the main menu folds behind a "Menu" button (a real <button> with
  *    aria-expanded and aria-controls); Escape closes it and returns focus to the button.
  *    Without this file the menu is simply shown.
  */

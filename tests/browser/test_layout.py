@@ -9,7 +9,7 @@ from .helpers import make_member, new_context, same_on_every_database, sign_in, 
 
 pytestmark = same_on_every_database
 
-PHONES = {320: 568, 375: 667}
+PHONES = {320: 568, 375: 667, 800: 1024}  # width: height (the last a tablet)
 
 # Words (split at spaces, hyphens, slashes and an address's @, where a line may break) drawn
 # on two lines.
@@ -47,7 +47,7 @@ def menu_link(page):
 
 
 @pytest.mark.parametrize("width", sorted(PHONES))
-def test_on_a_phone_the_header_is_short_and_the_menu_folds_behind_a_button(
+def test_on_a_phone_or_tablet_the_header_is_short_and_the_menu_folds_behind_a_button(
         browser, live_server, signed_in, width):
     context = phone(browser, live_server, width, state=signed_in["moderator"])
     page = context.new_page()
