@@ -252,14 +252,20 @@ def seed_demo() -> bool:
 
     users: dict[str, User] = {}
     now = utcnow()
-    for account in DEMO_ACCOUNTS:
+    # Members joined a few weeks before the oldest discussion, a few days apart.
+    oldest = max(t[6] for t in THREADS)
+    hashes: dict[str, str] = {}  # scrypt is slow on purpose: once per (printed) demo password
+    for n, account in enumerate(DEMO_ACCOUNTS):
+        joined = now - timedelta(days=oldest + 14 + 3 * (len(DEMO_ACCOUNTS) - n))
+        if account["password"] not in hashes:
+            hashes[account["password"]] = generate_password_hash(account["password"])
         user = User(
             email=account["email"], display_name=account["name"],
-            password_hash=generate_password_hash(account["password"]),
+            password_hash=hashes[account["password"]],
             profession=_by_slug(Profession, account["profession"]),
             alliance=_by_slug(Alliance, account["alliance"]),
             organisation=account["organisation"], bio=account["bio"], role=account["role"],
-            status=Status.ACTIVE, email_verified_at=now, approved_at=now,
+            status=Status.ACTIVE, email_verified_at=joined, approved_at=joined, created_at=joined,
             approved_post_count=99,
         )
         db.session.add(user)

@@ -248,3 +248,30 @@ def send_outbox(app) -> int:
 @pytest.fixture
 def deliver(app):
     return lambda: send_outbox(app)
+
+
+# --- figures the browser tests measured, printed at the end ---------------------------------
+# Here, not in tests/browser/conftest.py: under pytest-xdist only this file is loaded by the
+# controller, which gathers each worker's figures.
+
+def pytest_sessionfinish(session) -> None:
+    from tests.markers import FIGURES
+
+    if hasattr(session.config, "workeroutput"):  # an xdist worker: hand them over
+        session.config.workeroutput["browser_figures"] = list(FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook
+def pytest_testnodedown(node, error) -> None:
+    from tests.markers import FIGURES
+
+    FIGURES.extend(getattr(node, "workeroutput", {}).get("browser_figures", []))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    from tests.markers import FIGURES
+
+    if FIGURES:
+        terminalreporter.section("browser figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

@@ -19,6 +19,10 @@ def test_demo_seeds_members_of_every_role_and_nested_discussions(db):
     nested = db.session.scalar(select(func.count()).select_from(Post).where(
         Post.reply_to_id.is_not(None)))
     assert nested >= 5
+    first_post = dict(db.session.execute(
+        select(Post.author_id, func.min(Post.created_at)).group_by(Post.author_id)).all())
+    # "Joined" on a demo profile is before the posts listed beside it.
+    assert all(u.created_at < first_post[u.id] for u in users if u.id in first_post)
     threads = db.session.scalars(select(Thread)).all()
     assert all(t.reply_count == len([p for p in db.session.scalars(
         select(Post).where(Post.thread_id == t.id, Post.is_opening.is_(False)))]) for t in threads)

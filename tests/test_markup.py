@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from forum.markup import ALLOWED_TAGS, clean, render
+from tests.markers import same_on_every_database
+
+pytestmark = same_on_every_database  # pure functions: the database plays no part
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOADS = ROOT.parent / "shared" / "data" / "xss" / "payloadsallthethings"

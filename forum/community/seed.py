@@ -15,8 +15,10 @@ ALLIANCES = [
                           "Dagenham, Havering, Redbridge."),
     ("South East London", "Bexley, Bromley, Greenwich, Lambeth, Lewisham and Southwark."),
     ("RM Partners – West London", "North West and South West London, with The Royal Marsden."),
-    ("Pan-London / national", "For everyone, wherever they work."),
+    ("Pan-London", "For everyone, wherever they work."),
 ]
+# Names whose slug (in links people have saved) was made from an earlier name.
+KEPT_SLUGS = {"Pan-London": "pan-london-national"}
 
 PROFESSIONS = [
     ("General practice nurse", "Nursing"),
@@ -49,6 +51,8 @@ BOARDS = [
 
 
 def slugify(text: str) -> str:
+    if text in KEPT_SLUGS:
+        return KEPT_SLUGS[text]
     return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("–", "-")).strip("-")
 
 

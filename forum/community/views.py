@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
 from forum.community import queries
@@ -17,7 +17,15 @@ bp = Blueprint("community", __name__)
 def home():
     boards = discussions.boards_for_home()
     return render_template("community/home.html", boards=boards, reads=discussions.read_states(
-        current_user, [board.last_thread for board in boards]))
+        current_user, [board.last_thread for board in boards]),
+                           last_posters=discussions.last_posters(b.last_thread_id for b in boards))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; it lives with the other icons."""
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=7 * 24 * 3600)
 
 
 @bp.get("/alliances")

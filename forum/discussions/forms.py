@@ -69,10 +69,10 @@ class ScopeChoices:
 
     def set_choices(self, boards: Iterable[Board], alliances: Iterable[Alliance],
                     professions: Iterable[Profession]) -> None:
-        from forum.discussions.queries import is_pan_london
+        from forum.discussions.queries import PAN_LONDON_NAME, is_pan_london
 
         self.board.choices = [("", "Choose a board")] + [(b.id, b.name) for b in boards]
-        self.alliance.choices = [("", "Pan-London (every alliance)")] + [
+        self.alliance.choices = [("", PAN_LONDON_NAME)] + [
             (a.id, a.name) for a in alliances if not is_pan_london(a)
         ]
         self.professions.choices = [(p.id, p.name) for p in professions]

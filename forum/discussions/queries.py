@@ -23,6 +23,7 @@ from forum.moderation.guard import HOLD_EDIT
 
 # The seeded alliance that stands for "every alliance": a thread scoped to it has alliance None.
 PAN_LONDON_SLUG = "pan-london-national"
+PAN_LONDON_NAME = "Pan-London"  # its one label, wherever a thread or member is placed
 MAX_DEPTH = 3
 MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger number in a URL is simply not found
 _SLUG = re.compile(r"[a-z0-9-]{1,80}")
@@ -375,6 +376,21 @@ def boards_for_home() -> list[Board]:
             joinedload(Board.last_thread).joinedload(Thread.author),
         ).order_by(Board.position, Board.name)
     ))
+
+
+def last_posters(thread_ids: Iterable[int | None]) -> dict[int, User]:
+    """The author of each thread's newest published post, in one query: the person beside a
+    board's "latest" time (the thread's author may not have posted for weeks)."""
+    ids = {i for i in thread_ids if i}  # queried even when empty: the same count for any page
+    newest = (select(Post.thread_id, Post.author_id,
+                     func.row_number().over(partition_by=Post.thread_id,
+                                            order_by=(Post.created_at.desc(), Post.id.desc()))
+                     .label("n"))
+              .where(Post.thread_id.in_(ids), Post.pending.is_(False), Post.deleted_at.is_(None))
+              .subquery())
+    rows = db.session.execute(select(newest.c.thread_id, User)
+                              .join(User, User.id == newest.c.author_id).where(newest.c.n == 1))
+    return {thread_id: user for thread_id, user in rows}
 
 
 def _in_order(model, in_use: bool) -> list:

@@ -4,6 +4,9 @@
  *    readers announce it and keyboard users start from the list of problems.
  * 2. A link in the error summary moves focus to its field and scrolls the field's
  *    label (or fieldset legend) into view, not just the input.
+ * 3. On a phone or tablet the main menu folds behind a "Menu" button (a real <button> with
+ *    aria-expanded and aria-controls); Escape closes it and returns focus to the button.
+ *    Without this file the menu is simply shown.
  */
 (function () {
   "use strict";
@@ -37,7 +40,45 @@
     input.focus({ preventScroll: true });
   }
 
+  function collapsibleMenu() {
+    var nav = document.querySelector(".site-nav");
+    var list = nav && nav.querySelector(".site-nav__list");
+    var header = document.querySelector(".site-header__inner");
+    if (!list || !list.id || !header) {
+      return;
+    }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "site-nav__toggle";
+    button.textContent = "Menu";
+    button.setAttribute("aria-controls", list.id);
+    button.setAttribute("aria-expanded", "false");
+    header.appendChild(button);
+    header.parentNode.classList.add("site-header--with-menu");
+    nav.classList.add("site-nav--collapsible");
+
+    function setOpen(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("site-nav--open", open);
+    }
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    nav.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+    button.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        setOpen(false);
+      }
+    });
+  }
+
   function init() {
+    collapsibleMenu();
     var summary = document.querySelector(".error-summary");
     if (summary) {
       summary.addEventListener("click", focusTarget);

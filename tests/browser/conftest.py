@@ -23,7 +23,6 @@ from tests.conftest import scratch_database
 from .helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    FIGURES,
     LiveServer,
     Mailbox,
     RecordServerErrors,
@@ -42,13 +41,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.browser)
-
-
-def pytest_terminal_summary(terminalreporter):
-    if FIGURES:
-        terminalreporter.section("browser figures")
-        for line in FIGURES:
-            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

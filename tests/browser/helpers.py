@@ -15,8 +15,6 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -26,14 +24,11 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-# Page markup, styles and accessibility do not depend on the database: on the PostgreSQL run
-# of CI those checks are left to the SQLite run (set FORUM_BROWSER_ALL=1 to run them anyway),
-# which keeps the suite's time down; the flows and the XSS sweep run on both.
-same_on_every_database = pytest.mark.skipif(
-    bool(os.environ.get("FORUM_TEST_DATABASE_URL")) and not os.environ.get("FORUM_BROWSER_ALL"),
-    reason="markup checks do not depend on the database; they run on SQLite "
-           "(FORUM_BROWSER_ALL=1 runs them here too)")
-FIGURES: list[str] = []  # figures to report at the end of the run (and in artifacts/)
+# Page markup, styles and accessibility do not depend on the database: the flows run on both.
+from tests.markers import FIGURES, same_on_every_database  # noqa: E402, F401  (imported from here too)
+
+# Where README and .ci/run install the Nu HTML Checker (npm install --prefix ... vnu-jar).
+VNU_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "forum-vnu"
 PASSWORD = "correct horse battery staple"  # the factories' password for members made in the DB
 TIMEOUT_MS = 15_000
 # axe-core rule tags: WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best practices
@@ -230,7 +225,8 @@ def vnu_jar() -> Path | None:
     candidates = [os.environ.get("FORUM_VNU_JAR", ""),
                   ROOT / "node_modules/vnu-jar/build/dist/vnu.jar",
                   ROOT / ".ci/node_modules/vnu-jar/build/dist/vnu.jar",
-                  ROOT.parent / "vnu/node_modules/vnu-jar/build/dist/vnu.jar"]
+                  ROOT.parent / "vnu/node_modules/vnu-jar/build/dist/vnu.jar",
+                  VNU_CACHE / "node_modules/vnu-jar/build/dist/vnu.jar"]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return Path(candidate)

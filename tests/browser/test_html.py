@@ -23,7 +23,8 @@ def validate(files: list[Path]) -> dict[str, list[str]]:
     jar, java = vnu_jar(), find_java()
     if jar is None or java is None:
         pytest.skip("the Nu HTML Checker is not installed: run `npm install --prefix "
-                    "../vnu vnu-jar` (or set FORUM_VNU_JAR to vnu.jar) and install a Java runtime")
+                    "~/.cache/forum-vnu vnu-jar` (or set FORUM_VNU_JAR to vnu.jar) and install "
+                    "a Java runtime (apt-get install default-jre-headless)")
     run = subprocess.run([java, "-jar", str(jar), "--format", "json", *map(str, files)],
                          capture_output=True, text=True, timeout=300, check=False)
     report = json.loads(run.stderr or run.stdout)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import itertools
 
-from .helpers import FOCUS_VISIBLE_JS, Keyboard
+from .helpers import FOCUS_VISIBLE_JS, Keyboard, same_on_every_database
+
+pytestmark = same_on_every_database
 
 
 def active_id(page) -> str:

@@ -75,7 +75,7 @@ def test_home_query_count_does_not_grow_with_boards_activity(client, db, count_q
 def test_alliances_are_listed(client, db):
     html = page(client.get("/alliances"))
     for name in ("North Central London", "North East London", "South East London",
-                 "RM Partners – West London", "Pan-London / national"):
+                 "RM Partners – West London", "Pan-London"):
         assert name in html
 
 

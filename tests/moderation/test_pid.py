@@ -19,6 +19,9 @@ from forum.moderation.pid import (
     nhs_check_digit_ok,
 )
 from tests.conftest import SHARED_DATA
+from tests.markers import same_on_every_database
+
+pytestmark = same_on_every_database  # pure functions: the database plays no part
 
 VALID_NHS = ["9434765919", "4010232137", "4505577104", "7700900019"]
 

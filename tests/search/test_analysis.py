@@ -8,6 +8,9 @@ from whoosh.query import And, AndNot, Term
 from forum.search import analysis
 from forum.search.analysis import exact_words, load_synonyms, parse_synonyms, stems
 from forum.search.queries import QuerySyntaxError, build_query, parse, plain_words
+from tests.markers import same_on_every_database
+
+pytestmark = same_on_every_database  # pure functions: the database plays no part
 
 
 def test_5fu_stays_one_token_in_both_analysers():

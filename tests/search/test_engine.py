@@ -14,7 +14,10 @@ from whoosh.query import And, AndNot, Every, NumericRange, Or, Require, Term
 from forum.search import engine, indexer
 from forum.search.queries import build_query
 from forum.search.schema import CODEC
+from tests.markers import same_on_every_database
 from tests.search.test_bulk import BASE_TIME, make_doc, medquad_documents
+
+pytestmark = same_on_every_database  # an index on disk, no database
 
 DELETED = ("post:3", "post:42", "post:150", "post:299")
 TWINS = (300, 301, 302)  # the same post three times: equal scores, equal times

@@ -13,6 +13,7 @@ from forum.db import utcnow
 from forum.discussions import counters
 from forum.discussions import services as discussions
 from forum.discussions.models import Post, Thread
+from forum.discussions.queries import PAN_LONDON_NAME
 from forum.errors import InvalidInput
 from forum.extensions import db
 from forum.members.models import User
@@ -108,7 +109,7 @@ def edit_title(actor: User, thread: Thread, *, title: str, reason: str = "") -> 
 
 
 def _placement(thread: Thread) -> str:
-    alliance = thread.alliance.name if thread.alliance else "Pan-London / national"
+    alliance = thread.alliance.name if thread.alliance else PAN_LONDON_NAME
     tags = ", ".join(p.name for p in thread.professions) or "none"
     return f"Board: {thread.board.name}; alliance: {alliance}; professions: {tags}"
 
