@@ -114,14 +114,23 @@ def load_polyglots() -> list[str]:
 
 
 def batches(payloads: list[str]) -> list[list[str]]:
+    """Payloads grouped into posts the forum accepts: within its length and its limit on
+    formatting characters (forum.markup), so every batch is rendered, not refused."""
+    from forum.markup import FORMATTING, MAX_FORMATTING
+
+    def marks(text: str) -> int:
+        return sum(map(text.count, FORMATTING))
+
     out: list[list[str]] = [[]]
-    size = 0
+    size = formatting = 0
     for payload in payloads:
-        if len(out[-1]) >= PER_POST or size + len(payload) + 2 > MAX_BODY:
+        if (len(out[-1]) >= PER_POST or size + len(payload) + 2 > MAX_BODY
+                or formatting + marks(payload) > MAX_FORMATTING):
             out.append([])
-            size = 0
+            size = formatting = 0
         out[-1].append(payload)
         size += len(payload) + 2
+        formatting += marks(payload)
     return [b for b in out if b]
 
 
