@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -72,21 +72,24 @@ def threads_page(viewer: Any, *, board: Board | None = None, alliance: Alliance 
     )
     found = db.paginate(stmt, page=page, per_page=per_page or current_app.config["THREADS_PER_PAGE"],
                         error_out=False, count=True)
-    found.waiting = my_waiting_replies(viewer, [t.id for t in found.items])  # type: ignore[attr-defined]
+    found.waiting = waiting_replies(viewer, [t.id for t in found.items])  # type: ignore[attr-defined]
     return found
 
 
-def my_waiting_replies(viewer: Any, thread_ids: Sequence[int]) -> dict[int, int]:
-    """{thread id: the viewer's replies there waiting for a moderator}, in one query: lists
-    count them as the thread page does for their author (others never see them)."""
+def waiting_replies(viewer: Any, thread_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """{thread id: (replies waiting for a moderator that the viewer sees, how many are the
+    viewer's own)}, in one query: lists count them as the thread page does (moderators see
+    everyone's, a member only their own, others none)."""
     if not thread_ids or not policy.is_member(viewer):
         return {}
-    return {thread_id: n for thread_id, n in db.session.execute(
-        select(Post.thread_id, func.count()).where(
-            Post.author_id == viewer.id, Post.thread_id.in_(thread_ids),
-            Post.is_opening.is_(False), Post.pending.is_(True), Post.hidden_at.is_(None),
-            Post.deleted_at.is_(None)).group_by(Post.thread_id)
-    )}
+    mine = Post.author_id == viewer.id
+    stmt = select(Post.thread_id, func.count(), func.sum(case((mine, 1), else_=0))).where(
+        Post.thread_id.in_(thread_ids), Post.is_opening.is_(False), Post.pending.is_(True),
+        Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+    if not policy.is_moderator(viewer):
+        stmt = stmt.where(mine)
+    return {thread_id: (n, int(own or 0)) for thread_id, n, own
+            in db.session.execute(stmt.group_by(Post.thread_id))}
 
 
 def get_thread(thread_id: int) -> Thread | None:

@@ -142,6 +142,18 @@ def test_thread_lists_count_the_viewers_waiting_replies_as_the_thread_page_does(
     assert text_of(html, f"thread-{thread.id}-replies") == "0 replies"
 
 
+def test_moderators_thread_lists_count_waiting_replies_as_their_thread_page_does(
+        client, db, people, thread, premoderate):
+    """A moderator sees every waiting reply on the thread page; lists must say the same."""
+    f.reply(people["newcomer"], thread, body="Waiting reply")
+    f.reply(people["other"], thread, body="Published reply")
+    f.sign_in(client, people["moderator"])
+    on_page = text_of(page(client.get(f"/threads/{thread.id}")), "thread-reply-count")
+    assert on_page == "2 replies (1 waiting for a moderator)"
+    for path in ("/discussions", f"/boards/{thread.board.slug}"):
+        assert text_of(page(client.get(path)), f"thread-{thread.id}-replies") == on_page
+
+
 def test_profile_counts_held_posts_for_their_author_only(client, db, people, thread,
                                                          premoderate):
     newcomer = people["newcomer"]
