@@ -189,6 +189,20 @@ def test_an_empty_result_says_what_was_searched_and_which_filters_applied(client
     assert "Shadowing" in applied and "Replies" in applied
 
 
+def test_an_empty_result_names_the_words_without_the_punctuation_typed_around_them(
+        client, member, sync):
+    """A question or a list of words ("how do I refer to ESC?", "CNS, garments.") is read
+    without its punctuation; the explanation says the words, not "ESC? (or …)"."""
+    f.thread(member, title="Rotas", body="Leave cover.")
+    sync()
+    html = page(client.get("/search", query_string={"q": "refer to ESC? CNS, garments."}))
+    searched = " ".join(re.search(r'id="searched-for">(.*?)</p>', html, re.S).group(1).split())
+    assert "ESC (or enhanced supportive care)" in searched
+    assert "CNS (or cancer nurse specialist" in searched and "and garments" in searched
+    assert not re.search(r"[?,.] \(or|garments\.", searched), searched
+    assert "to," not in re.search(r'id="left-out">(.*?)</', html, re.S).group(1)
+
+
 @pytest.mark.parametrize(("query", "link_text", "arg"), [
     ("district nurse wound swabs", "Show discussions tagged District or community nurse",
      "profession=district-or-community-nurse"),
