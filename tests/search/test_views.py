@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests import factories as f
+from tests.discussions.test_long_threads import lands_on, small_pages, top_level  # noqa: F401
 
 
 def page(response) -> str:
@@ -261,3 +262,22 @@ def test_a_thread_found_through_its_tags_is_shown_with_its_tags_and_no_posts(cli
     assert "<mark>Cancer</mark> <mark>nurse</mark> <mark>specialist</mark>" in result
     assert 'class="search-result__post"' not in result
     assert "1 discussion" in html
+
+
+def test_a_held_post_found_in_search_links_to_the_page_that_shows_it(
+        client, app, db, small_pages, sync):
+    thread = f.thread(f.member())
+    top_level(thread, 12)
+    app.config["PREMODERATE_FIRST_POSTS"] = 2
+    try:
+        newcomer = f.member(display_name="New Nurse")
+        held = f.reply(newcomer, thread, body="Compression garments funding question")
+        assert held.pending
+        sync()
+        f.sign_in(client, newcomer)
+        html = page(client.get("/search?q=compression+garments"))
+        section = html[html.index('id="held-results"'):]
+        link = re.search(r'<a href="([^"]+)"', section).group(1)
+        lands_on(client, link, held.id)
+    finally:
+        app.config["PREMODERATE_FIRST_POSTS"] = 0
