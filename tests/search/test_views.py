@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests import factories as f
-from tests.discussions.test_long_threads import lands_on, small_pages, top_level  # noqa: F401
+from tests.discussions.test_long_threads import lands_on, top_level
 
 
 def page(response) -> str:
@@ -265,7 +265,8 @@ def test_a_thread_found_through_its_tags_is_shown_with_its_tags_and_no_posts(cli
 
 
 def test_a_held_post_found_in_search_links_to_the_page_that_shows_it(
-        client, app, db, small_pages, sync):
+        client, app, db, sync):
+    app.config["POSTS_PER_PAGE"] = 5  # twelve replies make three pages
     thread = f.thread(f.member())
     top_level(thread, 12)
     app.config["PREMODERATE_FIRST_POSTS"] = 2
@@ -280,4 +281,4 @@ def test_a_held_post_found_in_search_links_to_the_page_that_shows_it(
         link = re.search(r'<a href="([^"]+)"', section).group(1)
         lands_on(client, link, held.id)
     finally:
-        app.config["PREMODERATE_FIRST_POSTS"] = 0
+        app.config["PREMODERATE_FIRST_POSTS"], app.config["POSTS_PER_PAGE"] = 0, 50
