@@ -183,7 +183,7 @@ def test_author_finds_their_own_held_discussion_in_search(client, db, people, pr
     f.sign_in(client, newcomer)
     html = page(client.get("/search?q=compression+garments"))
     section = html[html.index('id="held-results"'):]
-    assert f'href="/threads/{held.id}#post-' in section
+    assert f'href="/threads/{held.id}/posts/' in section
     assert "Waiting for a moderator" in section
     f.sign_in(client, people["other"])
     html = page(client.get("/search?q=compression+garments"))
