@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from forum.community.models import Alliance, Board, Profession
 from forum.db import utcnow
 from forum.discussions import paging, policy
+from forum.discussions.counters import counted
 from forum.discussions.models import Draft, Post, PostRevision, Thread, ThreadRead, thread_professions
 from forum.extensions import db
 from forum.members.models import User
@@ -76,20 +77,27 @@ def threads_page(viewer: Any, *, board: Board | None = None, alliance: Alliance 
     return found
 
 
-def waiting_replies(viewer: Any, thread_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-    """{thread id: (replies waiting for a moderator that the viewer sees, how many are the
-    viewer's own)}, in one query: lists count them as the thread page does (moderators see
-    everyone's, a member only their own, others none)."""
-    if not thread_ids or not policy.is_member(viewer):
+def waiting_replies(viewer: Any, thread_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
+    """{thread id: (replies waiting for a moderator that the viewer sees, how many of them are
+    the viewer's, what to add to the thread's reply counter)}, in one query, so a list counts
+    replies as the thread page does for this viewer: moderators see every waiting reply, a
+    member their own; a reply whose edit is held stays in the counter but leaves others'
+    view until a moderator has looked. Only held posts can differ, so only they are read."""
+    if not thread_ids:
         return {}
-    mine = Post.author_id == viewer.id
-    stmt = select(Post.thread_id, func.count(), func.sum(case((mine, 1), else_=0))).where(
-        Post.thread_id.in_(thread_ids), Post.is_opening.is_(False), Post.pending.is_(True),
-        Post.hidden_at.is_(None), Post.deleted_at.is_(None))
-    if not policy.is_moderator(viewer):
-        stmt = stmt.where(mine)
-    return {thread_id: (n, int(own or 0)) for thread_id, n, own
-            in db.session.execute(stmt.group_by(Post.thread_id))}
+    seen = policy.in_thread_clause(viewer)
+    waiting = and_(seen, Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+    user_id = viewer.id if getattr(viewer, "is_authenticated", False) else None
+    delta = case((and_(seen, ~counted()), 1), (and_(counted(), ~seen), -1), else_=0)
+    rows = db.session.execute(
+        select(Post.thread_id, func.sum(case((waiting, 1), else_=0)),
+               func.sum(case((and_(waiting, Post.author_id == user_id), 1), else_=0)),
+               func.sum(delta))
+        .where(Post.thread_id.in_(thread_ids), Post.is_opening.is_(False),
+               Post.pending.is_(True))
+        .group_by(Post.thread_id))
+    return {thread_id: (int(n or 0), int(own or 0), int(change or 0))
+            for thread_id, n, own, change in rows}
 
 
 def get_thread(thread_id: int) -> Thread | None:
