@@ -9,13 +9,14 @@ from typing import Any
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.community.models import Alliance, Board, Profession
 from forum.db import utcnow
 from forum.discussions import paging, policy
+from forum.discussions.counters import counted
 from forum.discussions.models import Draft, Post, PostRevision, Thread, ThreadRead, thread_professions
 from forum.extensions import db
 from forum.members.models import User
@@ -73,21 +74,31 @@ def threads_page(viewer: Any, *, board: Board | None = None, alliance: Alliance 
     )
     found = db.paginate(stmt, page=page, per_page=per_page or current_app.config["THREADS_PER_PAGE"],
                         error_out=False, count=True)
-    found.waiting = my_waiting_replies(viewer, [t.id for t in found.items])  # type: ignore[attr-defined]
+    found.waiting = waiting_replies(viewer, [t.id for t in found.items])  # type: ignore[attr-defined]
     return found
 
 
-def my_waiting_replies(viewer: Any, thread_ids: Sequence[int]) -> dict[int, int]:
-    """{thread id: the viewer's replies there waiting for a moderator}, in one query: lists
-    count them as the thread page does for their author (others never see them)."""
-    if not thread_ids or not policy.is_member(viewer):
+def waiting_replies(viewer: Any, thread_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
+    """{thread id: (replies waiting for a moderator that the viewer sees, how many of them are
+    the viewer's, what to add to the thread's reply counter)}, in one query, so a list counts
+    replies as the thread page does for this viewer: moderators see every waiting reply, a
+    member their own; a reply whose edit is held stays in the counter but leaves others'
+    view until a moderator has looked. Only held posts can differ, so only they are read."""
+    if not thread_ids:
         return {}
-    return {thread_id: n for thread_id, n in db.session.execute(
-        select(Post.thread_id, func.count()).where(
-            Post.author_id == viewer.id, Post.thread_id.in_(thread_ids),
-            Post.is_opening.is_(False), Post.pending.is_(True), Post.hidden_at.is_(None),
-            Post.deleted_at.is_(None)).group_by(Post.thread_id)
-    )}
+    seen = policy.in_thread_clause(viewer)
+    waiting = and_(seen, Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+    user_id = viewer.id if getattr(viewer, "is_authenticated", False) else None
+    delta = case((and_(seen, ~counted()), 1), (and_(counted(), ~seen), -1), else_=0)
+    rows = db.session.execute(
+        select(Post.thread_id, func.sum(case((waiting, 1), else_=0)),
+               func.sum(case((and_(waiting, Post.author_id == user_id), 1), else_=0)),
+               func.sum(delta))
+        .where(Post.thread_id.in_(thread_ids), Post.is_opening.is_(False),
+               Post.pending.is_(True))
+        .group_by(Post.thread_id))
+    return {thread_id: (int(n or 0), int(own or 0), int(change or 0))
+            for thread_id, n, own, change in rows}
 
 
 def get_thread(thread_id: int) -> Thread | None:

@@ -7,6 +7,7 @@ community nurse", because the words name that profession.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from forum.search.analysis import load_synonyms, stems
 from forum.search.parsing import AndNode, NotNode, OrNode, QuerySyntaxError, Quoted, Word, parse, plain_words
 
 LONGEST_NAME = 6  # words: no profession, alliance or board name is longer
+_EDGE_PUNCTUATION = re.compile(r"^[^\w#+]+|[^\w#+]+$")
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,18 @@ def _alternatives(words: Sequence[str]) -> list[str]:
     return [alt for alt in group if tuple(stems(alt)) != key]
 
 
+def _bare(text: str) -> str:
+    """The word as typed, without the punctuation around it ("ESC?" -> "ESC", "CNS," ->
+    "CNS"): the analyser drops it, so the explanation should too. Inner marks stay
+    ("district-nurse", "5-FU")."""
+    return _EDGE_PUNCTUATION.sub("", text) or text
+
+
 def _word(text: str, left_out: list[str]) -> str | None:
-    if not stems(text):  # a stop word ("the"), or no word at all ("-")
+    text = _bare(text)
+    if not _EDGE_PUNCTUATION.sub("", text):  # punctuation alone ("?", "-"): not a word
+        return None
+    if not stems(text):  # a stop word ("the")
         left_out.append(text.lower())
         return None
     alternatives = _alternatives([text])
@@ -42,9 +54,9 @@ def _word(text: str, left_out: list[str]) -> str | None:
 def _describe(node: Any, left_out: list[str]) -> str | None:
     if isinstance(node, Word):
         if node.field == "author":
-            return f"posts by {node.text}"
+            return f"posts by {_bare(node.text)}"
         if node.field == "title":
-            return f"{node.text} in a discussion title"
+            return f"{_bare(node.text)} in a discussion title"
         return _word(node.text, left_out)
     if isinstance(node, Quoted):
         where = " in a discussion title" if node.field == "title" else ""
@@ -75,7 +87,7 @@ def _describe_and(children: tuple, left_out: list[str]) -> str | None:
         while end < len(children) and isinstance(children[end], Word) and children[end].field is None:
             end += 1
         for length in range(min(synonyms.longest, end - i), 1, -1):
-            words = [children[i + k].text for k in range(length)]
+            words = [_bare(children[i + k].text) for k in range(length)]
             alternatives = _alternatives(words) if all(stems(w) for w in words) else []
             if alternatives:
                 parts.append(f"{' '.join(words)} (or {', '.join(alternatives)})")
@@ -98,6 +110,24 @@ def understand(text: str) -> Understood:
     left_out: list[str] = []
     described = _describe(tree, left_out) if tree is not None else None
     return Understood(described or "", tuple(dict.fromkeys(left_out)))
+
+
+def any_words(text: str) -> str | None:
+    """The search again with OR between its words ("how do I refer to ESC?" -> "how OR do OR
+    I OR refer OR ESC"), for an empty result of several plain words: people type questions,
+    and every word of a question rarely appears in one post. None when there is nothing to
+    widen (one word, or a query already using quotes, OR, NOT or fields)."""
+    try:
+        tree = parse(text)
+    except QuerySyntaxError:
+        tree = AndNode(tuple(Word(w) for w in plain_words(text)))
+    if not isinstance(tree, AndNode):
+        return None
+    if not all(isinstance(c, Word) and c.field is None for c in tree.children):
+        return None
+    words = [w for c in tree.children if stems(w := _bare(c.text))]
+    words = list(dict.fromkeys(words))
+    return " OR ".join(words) if len(words) > 1 else None
 
 
 # --- filters the words name ---------------------------------------------------------------

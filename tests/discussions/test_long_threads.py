@@ -403,3 +403,39 @@ def test_thread_lists_with_read_marks_cost_the_same_for_1_and_50_threads(
         assert html.count('class="thread-list__item') == 50
         assert html.count("tag--new") == 26 and html.count("2 unread<") == 24
     assert counts[0] == counts[1], counts
+
+
+# --- links made elsewhere reach the page that shows the post --------------------------------
+
+def lands_on(client, link: str, post_id: int) -> None:
+    """Following `link` (as a person does) ends on the page and anchor that show the post."""
+    response = client.get(link.split("#")[0], follow_redirects=True)
+    assert post_id in articles(page(response)), link
+    final = response.history[-1].headers["Location"] if response.history else link
+    assert final.endswith(f"#post-{post_id}"), (link, final)
+
+
+def test_a_moderators_notification_links_to_the_page_that_shows_the_post(
+        client, db, member, small_pages):
+    from forum.moderation import services as moderation
+    from forum.notify.models import Notification
+
+    thread = f.thread(f.member())
+    tops = top_level(thread, 12, writer=member)
+    moderation.hide_post(f.moderator(), tops[11], reason="Off topic")
+    note = db.session.scalars(select(Notification).where(Notification.user_id == member.id)).one()
+    lands_on(client, note.link, tops[11].id)
+
+
+
+def test_the_audit_log_links_a_post_to_the_page_that_shows_it(client, db, small_pages):
+    from forum.moderation import services as moderation
+
+    thread = f.thread(f.member())
+    tops = top_level(thread, 12)
+    moderator = f.moderator()
+    moderation.hide_post(moderator, tops[11], reason="Off topic")
+    f.sign_in(client, moderator)
+    html = page(client.get("/moderation/audit"))
+    link = re.search(rf'<a href="([^"]+)">Post {tops[11].id} in', html).group(1)
+    lands_on(client, link, tops[11].id)

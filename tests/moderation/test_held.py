@@ -142,6 +142,35 @@ def test_thread_lists_count_the_viewers_waiting_replies_as_the_thread_page_does(
     assert text_of(html, f"thread-{thread.id}-replies") == "0 replies"
 
 
+def test_moderators_thread_lists_count_waiting_replies_as_their_thread_page_does(
+        client, db, people, thread, premoderate):
+    """A moderator sees every waiting reply on the thread page; lists must say the same."""
+    f.reply(people["newcomer"], thread, body="Waiting reply")
+    f.reply(people["other"], thread, body="Published reply")
+    f.sign_in(client, people["moderator"])
+    on_page = text_of(page(client.get(f"/threads/{thread.id}")), "thread-reply-count")
+    assert on_page == "2 replies (1 waiting for a moderator)"
+    for path in ("/discussions", f"/boards/{thread.board.slug}"):
+        assert text_of(page(client.get(path)), f"thread-{thread.id}-replies") == on_page
+
+
+def test_a_reply_whose_edit_is_held_is_counted_alike_in_lists_and_on_the_thread_page(
+        client, db, people, thread):
+    """An edit held for a patient-data check takes the reply out of others' view until a
+    moderator has looked: the list and the thread page must then give the same count."""
+    from forum.discussions.services import edit_post
+    from forum.moderation.guard import HOLD_EDIT
+
+    reply = f.reply(people["author"], thread, body="First version")
+    edit_post(people["author"], reply, body="Second version", hold=HOLD_EDIT)
+    for viewer, expected in (("other", "0 replies"), ("author", "1 reply (yours, waiting for a moderator)"),
+                             ("moderator", "1 reply (1 waiting for a moderator)")):
+        f.sign_in(client, people[viewer])
+        on_page = text_of(page(client.get(f"/threads/{thread.id}")), "thread-reply-count")
+        listed = text_of(page(client.get("/discussions")), f"thread-{thread.id}-replies")
+        assert listed == on_page == expected, viewer
+
+
 def test_profile_counts_held_posts_for_their_author_only(client, db, people, thread,
                                                          premoderate):
     newcomer = people["newcomer"]
@@ -171,7 +200,7 @@ def test_author_finds_their_own_held_discussion_in_search(client, db, people, pr
     f.sign_in(client, newcomer)
     html = page(client.get("/search?q=compression+garments"))
     section = html[html.index('id="held-results"'):]
-    assert f'href="/threads/{held.id}#post-' in section
+    assert f'href="/threads/{held.id}/posts/' in section
     assert "Waiting for a moderator" in section
     f.sign_in(client, people["other"])
     html = page(client.get("/search?q=compression+garments"))

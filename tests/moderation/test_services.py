@@ -190,7 +190,7 @@ def test_hide_post_needs_a_reason_tells_author_and_writes_outbox(db, people, thr
     assert post.hidden_by_id == people["moderator"].id
     assert search_rows(db) == [{"kind": "post", "id": post.id}]
     note = notifications(db, people["member"])[0]
-    assert "Identifies a patient" in note.text and note.link.endswith(f"#post-{post.id}")
+    assert "Identifies a patient" in note.text and note.link == f"/threads/{thread.id}/posts/{post.id}"
     assert emails_to(db, people["member"])[0]["subject"].startswith("A moderator hid your post")
     clear_outbox(db)
     services.unhide_post(people["moderator"], post)

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests import factories as f
+from tests.discussions.test_long_threads import lands_on, top_level
 
 
 def page(response) -> str:
@@ -189,6 +190,20 @@ def test_an_empty_result_says_what_was_searched_and_which_filters_applied(client
     assert "Shadowing" in applied and "Replies" in applied
 
 
+def test_an_empty_result_names_the_words_without_the_punctuation_typed_around_them(
+        client, member, sync):
+    """A question or a list of words ("how do I refer to ESC?", "CNS, garments.") is read
+    without its punctuation; the explanation says the words, not "ESC? (or …)"."""
+    f.thread(member, title="Rotas", body="Leave cover.")
+    sync()
+    html = page(client.get("/search", query_string={"q": "refer to ESC? CNS, garments."}))
+    searched = " ".join(re.search(r'id="searched-for">(.*?)</p>', html, re.S).group(1).split())
+    assert "ESC (or enhanced supportive care)" in searched
+    assert "CNS (or cancer nurse specialist" in searched and "and garments" in searched
+    assert not re.search(r"[?,.] \(or|garments\.", searched), searched
+    assert "to," not in re.search(r'id="left-out">(.*?)</', html, re.S).group(1)
+
+
 @pytest.mark.parametrize(("query", "link_text", "arg"), [
     ("district nurse wound swabs", "Show discussions tagged District or community nurse",
      "profession=district-or-community-nurse"),
@@ -247,3 +262,45 @@ def test_a_thread_found_through_its_tags_is_shown_with_its_tags_and_no_posts(cli
     assert "<mark>Cancer</mark> <mark>nurse</mark> <mark>specialist</mark>" in result
     assert 'class="search-result__post"' not in result
     assert "1 discussion" in html
+
+
+def test_a_held_post_found_in_search_links_to_the_page_that_shows_it(
+        client, app, db, sync):
+    app.config["POSTS_PER_PAGE"] = 5  # twelve replies make three pages
+    thread = f.thread(f.member())
+    top_level(thread, 12)
+    app.config["PREMODERATE_FIRST_POSTS"] = 2
+    try:
+        newcomer = f.member(display_name="New Nurse")
+        held = f.reply(newcomer, thread, body="Compression garments funding question")
+        assert held.pending
+        sync()
+        f.sign_in(client, newcomer)
+        html = page(client.get("/search?q=compression+garments"))
+        section = html[html.index('id="held-results"'):]
+        link = re.search(r'<a href="([^"]+)"', section).group(1)
+        lands_on(client, link, held.id)
+    finally:
+        app.config["PREMODERATE_FIRST_POSTS"], app.config["POSTS_PER_PAGE"] = 0, 50
+
+
+def test_an_empty_result_for_a_question_offers_posts_with_any_of_its_words(client, member, sync):
+    """People type questions; "Words you type must all appear" finds nothing for most, so the
+    empty result offers the same words joined by OR, and that search finds the discussion."""
+    esc = f.thread(member, title="ESC referral criteria: who do you refer, and when?",
+                   body="Our criteria for enhanced supportive care.")
+    sync()
+    html = page(client.get("/search", query_string={"q": "how do I refer to ESC?"}))
+    assert 'id="no-results"' in html
+    offer = re.search(r'<a href="([^"]+)"[^>]*id="offer-any-words"[^>]*>(.*?)</a>', html, re.S)
+    assert offer is not None, "no offer of any of the words"
+    assert "refer OR ESC" in " ".join(re.sub(r"<[^>]+>", "", offer.group(2)).split())
+    found = page(client.get(offer.group(1).replace("&amp;", "&")))
+    assert f'href="/threads/{esc.id}"' in found
+
+
+def test_no_any_words_offer_for_one_word(client, member, sync):
+    f.thread(member, title="Rotas", body="Leave cover.")
+    sync()
+    html = page(client.get("/search?q=xyzzyplugh"))
+    assert 'id="no-results"' in html and 'id="offer-any-words"' not in html

@@ -57,8 +57,12 @@ def _path(endpoint: str, fallback: str, **values) -> str:
 
 
 def thread_path(thread_id: int, post_id: int | None = None) -> str:
-    path = _path("discussions.show_thread", f"/threads/{thread_id}", thread_id=thread_id)
-    return f"{path}#post-{post_id}" if post_id else path
+    """A link kept in a notification or email: a post's permalink, which finds the page
+    that shows it however long the thread grows (or the thread it is merged into)."""
+    if post_id:
+        return _path("discussions.permalink", f"/threads/{thread_id}/posts/{post_id}",
+                     thread_id=thread_id, post_id=post_id)
+    return _path("discussions.show_thread", f"/threads/{thread_id}", thread_id=thread_id)
 
 
 def _absolute(path: str) -> str:
