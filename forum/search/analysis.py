@@ -39,6 +39,20 @@ _PART = re.compile(r"\w+")
 # Whoosh's list, less words that carry meaning here ("us" as in ultrasound, "may", "can").
 STOPLIST = frozenset(STOP_WORDS) - {"us", "may", "can", "will", "tbd"}
 
+# Words of a question that say nothing about its subject: in free text they never restrict
+# a search and do not score (a search of nothing else still looks for them).
+_QUESTION_TEXT = """
+    what whats how who whom whose when where why which whether anyone anybody someone somebody
+    everyone can could may might must shall should will would ought do does did done doing
+    there here has have having had been get gets got getting know knows let lets please thanks
+    thank hi hello just like also any some very really much many more most other others
+    about into onto over than then them they their theirs he she his her hers him its
+    me my mine we our ours you your yours youre theyre i im ive id one way ways
+    is am are was were be being isnt arent dont doesnt didnt cant cannot wont
+    wouldve shouldve couldve wondering wonder anything something
+"""
+QUESTION_WORDS = STOPLIST | frozenset(_QUESTION_TEXT.split()) - {"us"}
+
 
 def split_words(value: str) -> list[tuple[str, int, int]]:
     """Lower-cased words with their character ranges; compounds with a digit or a one-letter

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from whoosh.query import And, AndNot, Every, Or, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, Every, Or, Query, Term
 
 from forum.search.analysis import (
+    QUESTION_WORDS,
     exact_words,
     load_synonyms,
     name_words,
@@ -14,7 +15,18 @@ from forum.search.analysis import (
     stem_terms,
     stems,
 )
-from forum.search.parsing import AndNode, NotNode, OrNode, QuerySyntaxError, Quoted, Word, parse, plain_words
+from forum.search.engine import Ranked
+from forum.search.parsing import (
+    AndNode,
+    NotNode,
+    OrNode,
+    QuerySyntaxError,
+    Quoted,
+    Required,
+    Word,
+    parse,
+    plain_words,
+)
 
 TITLE_BOOST = 3.0
 TAGS_BOOST = 0.5  # a thread's tags and names: below the words members wrote
@@ -132,6 +144,8 @@ class _Builder:
         self.built = Built()
 
     def build(self, node, positive: bool = True) -> Query | None:
+        if isinstance(node, Required):
+            return self.build(node.child, positive)
         if isinstance(node, Word):
             if node.field == "author":
                 return author_query(node.text)
@@ -160,26 +174,46 @@ class _Builder:
         raise TypeError(node)
 
     def _and(self, children: tuple, positive: bool) -> Query | None:
+        """Words side by side: plain words rank (any may match, more is better); phrases,
+        fielded words, +word, AND's sides and brackets must match; NOT and -word exclude.
+        Question words ("what", "could") are left out unless there is nothing else."""
         include: list[Query] = []
+        ranked: list[Query] = []
         exclude: list[Query] = []
+        skipped: list[Word] = []
         i = 0
         while i < len(children):
             child = children[i]
             run = self._synonym_run(children, i, positive)
             if run is not None:
                 query, i = run
-                include.append(query)
+                ranked.append(query)
                 continue
+            i += 1
             if isinstance(child, NotNode):
                 inner = self.build(child.child, not positive)
                 if inner is not None:
                     exclude.append(inner)
+            elif _is_plain(child) and _question_word(child.text):
+                skipped.append(child)
+                if positive:
+                    self.built.plain.append(child.text)
             elif (query := self.build(child, positive)) is not None:
-                include.append(query)
-            i += 1
-        if not include and not exclude:
+                (ranked if _is_plain(child) else include).append(query)
+        if not include and not ranked and skipped:  # "can", "to be or not": those, then
+            if positive:
+                for word in skipped:
+                    self.built.plain.remove(word.text)
+            ranked = [q for q in (self.build(w, positive) for w in skipped) if q is not None]
+        if not include and not ranked and not exclude:
             return None
-        query = (And(include) if len(include) > 1 else include[0]) if include else Every()
+        optional = None if not ranked else ranked[0] if len(ranked) == 1 else Ranked(ranked)
+        if include:
+            query = _all_of(include)
+            if optional is not None:
+                query = AndMaybe(query, optional)
+        else:
+            query = optional if optional is not None else Every()
         if exclude:
             query = AndNot(query, Or(exclude) if len(exclude) > 1 else exclude[0])
         return query
@@ -209,6 +243,15 @@ class _Builder:
                 self.built.word_queries.update(dict.fromkeys(words, Or(parts)))
             return Or(parts), start + length
         return None
+
+
+def _is_plain(node) -> bool:
+    return isinstance(node, Word) and node.field is None
+
+
+def _question_word(text: str) -> bool:
+    words = exact_words(text) or [w.lower() for w in text.split()]
+    return all(w in QUESTION_WORDS for w in words)
 
 
 def build_query(text: str) -> tuple[Query | None, Built, str | None]:

@@ -194,7 +194,7 @@ def test_an_empty_result_says_what_was_searched_and_which_filters_applied(client
      "profession=district-or-community-nurse"),
     ("cns garments", "Show discussions tagged Cancer nurse specialist",
      "profession=cancer-nurse-specialist"),
-    ("south east london garments", "Show discussions in South East London",
+    ("south east garments", "Show discussions in South East London",
      "alliance=south-east-london"),
 ])
 def test_an_empty_result_offers_the_filter_its_words_name(client, member, sync, query, link_text, arg):
