@@ -180,6 +180,30 @@ def product(documents: Sequence[Document], folder: Path, procs: int) -> tuple[Ra
     return rank, context
 
 
+# (title boost, tags boost, exact-word bonus, coordination power): the settings tried by --tune.
+GRID = [(t, 0.5, e, c) for t in (1.0, 1.5, 2.0, 3.0) for e in (1.0, 1.2, 1.5) for c in (0.5, 1.0, 2.0)]
+
+
+def tune(queries: Sequence[Query], ranker: Ranker) -> dict[str, dict[str, float]]:
+    """The product's figures for each setting of GRID, the others left as they are."""
+    from forum.search import building, engine
+
+    saved = (dict(building.FIELD_BOOSTS), building.EXACT_BOOST, engine.COORD_POWER)
+    found: dict[str, dict[str, float]] = {}
+    try:
+        for title, tags, exact, coord in GRID:
+            building.FIELD_BOOSTS.update(title=title, tags=tags)
+            building.EXACT_BOOST, engine.COORD_POWER = exact, coord
+            label = f"title={title} tags={tags} exact={exact} coord={coord}"
+            found[label] = run_queries(queries, ranker, label).summary()
+            print(label, {k: round(v, 3) for k, v in found[label].items()})
+    finally:
+        building.FIELD_BOOSTS.clear()
+        building.FIELD_BOOSTS.update(saved[0])
+        building.EXACT_BOOST, engine.COORD_POWER = saved[1], saved[2]
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=2000, help="MedQuAD questions to ask")
@@ -187,6 +211,8 @@ def main() -> None:
     parser.add_argument("--limit-docs", type=int, help="only the first N answers: a quick run")
     parser.add_argument("--procs", type=int, default=2, help="processes for the forum's rebuild")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--tune", action="store_true",
+                        help="also try other field weights, exact/stem bonus and coordination")
     args = parser.parse_args()
     if not MEDQUAD.exists():
         raise SystemExit(f"MedQuAD not found at {MEDQUAD}: the shared data folder sits beside the project")
@@ -199,10 +225,11 @@ def main() -> None:
         baseline = run_queries(queries, whoosh_baseline(documents, folder / "whoosh"), "Plain Whoosh")
         ranker, context = product(documents, folder, args.procs)
         ours = run_queries(queries, ranker, "Forum search")
+        tuned = tune(queries, ranker) if args.tune else {}
         context.pop()
 
     report = {"collection": "medquad-known-item", "documents": len(documents), "seed": args.seed,
-              "plain_whoosh": baseline.summary(), "forum": ours.summary()}
+              "plain_whoosh": baseline.summary(), "forum": ours.summary(), "tuning": tuned}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"relevance-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(report, indent=2))
     print(f"\n{'measure':12} {'plain Whoosh':>13} {'forum':>9}")

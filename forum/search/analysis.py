@@ -12,7 +12,9 @@ Text is indexed as three kinds of term, so one posting list answers each kind of
   share a field ("body"); "~" sorts after every letter, so "Did you mean" never walks them;
 - each pair of neighbouring words, stop words left out ("clinics primary"), in a field of
   their own ("body_pairs"): quoted phrases are pairs, so the index needs no positions (the
-  slowest part of Whoosh to write and read).
+  slowest part of Whoosh to write and read). Pairs with a stop word in them, and stop words
+  alone, are there too, so a phrase or a search of stop words alone still finds something
+  (stop words are otherwise not indexed: they would lengthen every post's BM25F length).
 """
 
 from __future__ import annotations
@@ -193,16 +195,28 @@ class ForumAnalyzer(Analyzer):
         words = _cached_words(value)
         if self.mode == "name":
             return list(words)
+        if self.mode == "pairs":
+            return _pairs(words)
         words = [w for w in words if w not in STOPLIST]
         if self.mode == "stem":
             return [stem_word(w) for w in words]
         if self.mode == "exact":
             return words
-        if self.mode == "pairs":
-            return [a + PAIR_JOIN + b for a, b in pairwise(words)]
         cached = _stem_cache.get
         stemmed = [cached(w) or stem_word(w) for w in words]
         return words + [STEM_MARK + s for s, w in zip(stemmed, words, strict=True) if s != w]
+
+
+def _pairs(words: list[str]) -> list[str]:
+    """A text's phrase terms: each pair of neighbouring words with the stop words left out
+    ("clinics primary" for "clinics in primary"); and, so that a phrase of stop words alone
+    ("to be or not to be") can be found, each pair of neighbours of which one is a stop
+    word, and each stop word on its own (a term without a space)."""
+    content = [w for w in words if w not in STOPLIST]
+    pairs = [a + PAIR_JOIN + b for a, b in pairwise(content)]
+    pairs += [a + PAIR_JOIN + b for a, b in pairwise(words) if a in STOPLIST or b in STOPLIST]
+    pairs += [w for w in words if w in STOPLIST]
+    return pairs
 
 
 _PACKED = [pack_uint(n) for n in range(256)]
@@ -269,6 +283,12 @@ def pair_terms(words: list[str]) -> list[str]:
 def is_word_term(term: str) -> bool:
     """A word as written (not a stem marker): what "Did you mean" may offer."""
     return not term.startswith(STEM_MARK)
+
+
+def stop_words(text: str) -> list[str]:
+    """Every word of `text` if all of them are stop words ("to be or not to be"), else []."""
+    words = [w for w in index_words(text) if type(w) is str]
+    return words if words and all(w in STOPLIST for w in words) else []
 
 
 def stems(text: str) -> list[str]:

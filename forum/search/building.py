@@ -14,6 +14,7 @@ from forum.search.analysis import (
     pair_terms,
     stem_terms,
     stems,
+    stop_words,
 )
 from forum.search.engine import Ranked
 from forum.search.parsing import (
@@ -95,8 +96,8 @@ def _text_query(text: str, fields: tuple[str, ...], built: Built, positive: bool
                 boost: float = 1.0) -> Query | None:
     """One word (or a hyphenated compound) in each of `fields`."""
     stemmed, exact = stems(text), exact_words(text)
-    if not stemmed:
-        return None
+    if not stemmed:  # a stop word ("can" alone): the phrase terms keep those
+        return _stop_query(text, tuple(name for name in fields if name in PAIRED), built, positive)
     if positive:
         built.highlight_terms.update(stemmed)
     # A tag is a name: "cancer nurse specialist" there counts as one word, not three.
@@ -111,12 +112,26 @@ def _exact_query(text: str, fields: tuple[str, ...], built: Built, positive: boo
     """A quoted phrase: the exact words, each next to the one after it."""
     exact = exact_words(text)
     if not exact:
-        return None
+        return _stop_query(text, fields, built, positive)
     if positive:
         built.highlight_terms.update(stems(text))
     pairs = pair_terms(exact)
     parts = [_all_of([Term(f"{name}_pairs" if pairs else name, term, boost=FIELD_BOOSTS[name])
                       for term in pairs or exact]) for name in fields]
+    if positive:
+        built.note_own(fields, parts)
+    return parts[0] if len(parts) == 1 else Or(parts)
+
+
+def _stop_query(text: str, fields: tuple[str, ...], built: Built, positive: bool) -> Query | None:
+    """Stop words alone ("to be or not to be", "the"): their pairs, or the one word, in the
+    phrase fields (see forum.search.analysis._pairs)."""
+    words = stop_words(text)
+    if not words or not fields:
+        return None
+    terms = pair_terms(words) or words
+    parts = [_all_of([Term(f"{name}_pairs", term, boost=FIELD_BOOSTS[name]) for term in terms])
+             for name in fields]
     if positive:
         built.note_own(fields, parts)
     return parts[0] if len(parts) == 1 else Or(parts)
@@ -228,12 +243,14 @@ class _Builder:
             end += 1
         for length in range(min(synonyms.longest, end - start), 1, -1):
             words = [children[start + k].text for k in range(length)]
+            if not stems(words[0]) or not stems(words[-1]):  # "lymphoedema or": one word
+                continue
             key = tuple(s for w in words for s in stems(w))
             group = synonyms.lookup(key)
             if not group:
                 continue
-            own = [q for q in (_text_query(w, TEXT_FIELDS, self.built, positive) for w in words)
-                   if q is not None]
+            own = [q for q in (_text_query(w, TEXT_FIELDS, self.built, positive)
+                               for w in words if stems(w)) if q is not None]
             if positive:
                 self.built.plain.extend(words)
             alternatives = [_text_query(alt, TEXT_FIELDS, self.built, positive, SYNONYM_BOOST)

@@ -92,3 +92,11 @@ def test_a_2000_character_question_is_cut_on_a_word_boundary_and_finds_something
 def test_a_cut_query_parses(text, limit, want):
     assert cut(text, limit) == want
     parse(cut(text, limit))
+
+
+def test_a_phrase_of_stop_words_finds_them_in_order(member, sync):
+    hamlet = f.thread(member, title="Hamlet", body="To be or not to be, that is the question.")
+    f.thread(member, title="Rotas", body="Not to be missed: or to be honest, be it so.")
+    sync()
+    assert opening_ids('"to be or not to be"', member) == [hamlet.id]
+    assert set(opening_ids("the", member)) == {hamlet.id}
