@@ -39,6 +39,8 @@ OVERFETCH_GROUPS = 10
 # 32,766 parameters): exact counts.
 RECHECK_ALL = 1000
 SORTS = ("relevance", "newest")
+# "Did you mean" is offered only when a search finds fewer discussions than this.
+FEW_RESULTS = 3
 
 
 def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, page: int = 1,
@@ -102,7 +104,7 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
             all_ids = []
         ranked_ids = [(object_id, None if newest else key, own)
                       for _, docs in window for key, object_id, own in docs]
-        if text and built.plain:  # cheap unless a word is unknown to the index
+        if text and built.plain and len(group_ids) < FEW_RESULTS:  # "Did you mean"
             results.suggestion = suggest(searcher, text, built, filter_q, matches.total > 0)
         if not exact:
             own_ids = set()
