@@ -100,3 +100,27 @@ def test_a_phrase_of_stop_words_finds_them_in_order(member, sync):
     sync()
     assert opening_ids('"to be or not to be"', member) == [hamlet.id]
     assert set(opening_ids("the", member)) == {hamlet.id}
+
+
+# --- "Did you mean" -------------------------------------------------------------------------
+
+def test_did_you_mean_is_not_offered_when_results_were_found(member, sync):
+    for n in range(3):
+        f.thread(member, title=f"Garments {n}", body="Compression garments and lymphoedema.")
+    sync()
+    results = search("compresion garments", viewer=member)
+    assert results.total_groups == 3 and results.suggestion is None
+
+
+def test_did_you_mean_is_not_offered_for_a_capitalised_abbreviation(member, sync):
+    f.thread(member, title="Mass", body="A mass in the breast; the class met.")
+    sync()
+    assert search("MASC", viewer=member).suggestion is None
+    assert search("masc", viewer=member).suggestion == "mass"
+
+
+def test_did_you_mean_prefers_the_nearest_spelling(member, sync):
+    f.thread(member, title="Stoma", body="Stoma nurse.")
+    f.thread(member, title="Stomach", body="Stomach pain, stomach ache, stomach.")
+    sync()
+    assert search("stomx", viewer=member).suggestion == "stoma"
