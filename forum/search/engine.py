@@ -138,7 +138,7 @@ def postings(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.
 
 # A document's score is multiplied by (the share of the query's words it has) ** COORD_POWER:
 # chosen by measurement (bench/relevance.py).
-COORD_POWER = 1.0
+COORD_POWER = 2.0
 # Up to this many words, a post with more of them always ranks above one with fewer (what
 # people expect of a short search); longer questions rank by score alone.
 SHORT_QUERY = 3
