@@ -10,7 +10,8 @@ scratch with `rebuild` (the code behind `flask search rebuild`), then:
 - commit-to-searchable: a reply is written through the discussion service with the
   in-process worker running, and we poll the search service until it is found;
 - query latency: the search service (index lookup + SQL visibility re-check + snippets),
-  as a signed-in member, for one-word, three-word, phrase and filtered queries.
+  as a signed-in member, for one-word, three-word, phrase, fifteen-word question, misspelt
+  word ("Did you mean") and filtered queries.
 """
 
 from __future__ import annotations
@@ -53,6 +54,24 @@ COMMON_WORDS = ["treatment", "symptoms", "disease", "people", "cause", "genetic"
 PHRASES = ['"bone marrow"', '"clinical trials"', '"blood pressure"', '"side effects"',
            '"risk factors"', '"immune system"', '"early stage"', '"red blood cells"',
            '"family history"', '"signs and symptoms"']
+
+
+# Questions as members type them: fifteen words, most of them common ones.
+FIFTEEN_WORDS = [
+    "what are the side effects of chemotherapy for breast cancer and how long do they last",
+    "how can i tell if my child has a hearing problem and what tests are there",
+    "is there a genetic test for high blood pressure in families and who should have it",
+    "what treatment is there for kidney disease in people who also have diabetes and heart problems",
+    "could a skin rash with itching be a sign of liver disease or something more serious",
+    "who should have a bone marrow transplant for leukemia and what are the risks involved",
+    "how do you manage pain relief at home for people with advanced lung cancer and breathlessness",
+    "what diet is best for someone with kidney disease who is also losing weight quickly",
+    "are there any clinical trials for children with inherited eye disease that causes blindness",
+    "when should someone with anemia and fatigue be referred for tests for blood cancer",
+]
+# Misspelt words that find little or nothing: the "Did you mean" path.
+MISSPELT = ["lymphomma", "chemotheraphy", "diabetis", "glaucomma", "anemea", "seisures",
+            "kidny", "melanomma", "hepatitus", "leukaemea"]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -146,6 +165,8 @@ def main() -> None:
             "one_common_word": timed_queries(COMMON_WORDS, member, args.rounds * 2),
             "three_words": timed_queries(THREE_WORDS, member, args.rounds * 2),
             "phrase": timed_queries(PHRASES, member, args.rounds * 2),
+            "fifteen_words": timed_queries(FIFTEEN_WORDS, member, args.rounds * 2),
+            "misspelt_word": timed_queries(MISSPELT, member, args.rounds * 2),
             "filtered": timed_queries(ONE_WORD, member, args.rounds,
                                       filters={"board_id": board.id, "sort": "newest"}),
             "one_word_visitor": timed_queries(ONE_WORD, None, args.rounds),

@@ -12,7 +12,9 @@ Text is indexed as three kinds of term, so one posting list answers each kind of
   share a field ("body"); "~" sorts after every letter, so "Did you mean" never walks them;
 - each pair of neighbouring words, stop words left out ("clinics primary"), in a field of
   their own ("body_pairs"): quoted phrases are pairs, so the index needs no positions (the
-  slowest part of Whoosh to write and read).
+  slowest part of Whoosh to write and read). Pairs with a stop word in them, and stop words
+  alone, are there too, so a phrase or a search of stop words alone still finds something
+  (stop words are otherwise not indexed: they would lengthen every post's BM25F length).
 """
 
 from __future__ import annotations
@@ -38,6 +40,20 @@ _PART = re.compile(r"\w+")
 
 # Whoosh's list, less words that carry meaning here ("us" as in ultrasound, "may", "can").
 STOPLIST = frozenset(STOP_WORDS) - {"us", "may", "can", "will", "tbd"}
+
+# Words of a question that say nothing about its subject: in free text they never restrict
+# a search and do not score (a search of nothing else still looks for them).
+_QUESTION_TEXT = """
+    what whats how who whom whose when where why which whether anyone anybody someone somebody
+    everyone can could may might must shall should will would ought do does did done doing
+    there here has have having had been get gets got getting know knows let lets please thanks
+    thank hi hello just like also any some very really much many more most other others
+    about into onto over than then them they their theirs he she his her hers him its
+    me my mine we our ours you your yours youre theyre i im ive id one way ways
+    is am are was were be being isnt arent dont doesnt didnt cant cannot wont
+    wouldve shouldve couldve wondering wonder anything something
+"""
+QUESTION_WORDS = STOPLIST | frozenset(_QUESTION_TEXT.split()) - {"us"}
 
 
 def split_words(value: str) -> list[tuple[str, int, int]]:
@@ -179,16 +195,28 @@ class ForumAnalyzer(Analyzer):
         words = _cached_words(value)
         if self.mode == "name":
             return list(words)
+        if self.mode == "pairs":
+            return _pairs(words)
         words = [w for w in words if w not in STOPLIST]
         if self.mode == "stem":
             return [stem_word(w) for w in words]
         if self.mode == "exact":
             return words
-        if self.mode == "pairs":
-            return [a + PAIR_JOIN + b for a, b in pairwise(words)]
         cached = _stem_cache.get
         stemmed = [cached(w) or stem_word(w) for w in words]
         return words + [STEM_MARK + s for s, w in zip(stemmed, words, strict=True) if s != w]
+
+
+def _pairs(words: list[str]) -> list[str]:
+    """A text's phrase terms: each pair of neighbouring words with the stop words left out
+    ("clinics primary" for "clinics in primary"); and, so that a phrase of stop words alone
+    ("to be or not to be") can be found, each pair of neighbours of which one is a stop
+    word, and each stop word on its own (a term without a space)."""
+    content = [w for w in words if w not in STOPLIST]
+    pairs = [a + PAIR_JOIN + b for a, b in pairwise(content)]
+    pairs += [a + PAIR_JOIN + b for a, b in pairwise(words) if a in STOPLIST or b in STOPLIST]
+    pairs += [w for w in words if w in STOPLIST]
+    return pairs
 
 
 _PACKED = [pack_uint(n) for n in range(256)]
@@ -255,6 +283,12 @@ def pair_terms(words: list[str]) -> list[str]:
 def is_word_term(term: str) -> bool:
     """A word as written (not a stem marker): what "Did you mean" may offer."""
     return not term.startswith(STEM_MARK)
+
+
+def stop_words(text: str) -> list[str]:
+    """Every word of `text` if all of them are stop words ("to be or not to be"), else []."""
+    words = [w for w in index_words(text) if type(w) is str]
+    return words if words and all(w in STOPLIST for w in words) else []
 
 
 def stems(text: str) -> list[str]:

@@ -4,24 +4,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from whoosh.query import And, AndNot, Every, Or, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, Every, Or, Query, Term
 
 from forum.search.analysis import (
+    QUESTION_WORDS,
     exact_words,
     load_synonyms,
     name_words,
     pair_terms,
     stem_terms,
     stems,
+    stop_words,
 )
-from forum.search.parsing import AndNode, NotNode, OrNode, QuerySyntaxError, Quoted, Word, parse, plain_words
+from forum.search.engine import Ranked
+from forum.search.parsing import (
+    AndNode,
+    NotNode,
+    OrNode,
+    QuerySyntaxError,
+    Quoted,
+    Required,
+    Word,
+    parse,
+    plain_words,
+)
 
-TITLE_BOOST = 3.0
+# Chosen by measurement (bench/relevance.py --tune, figures in the commit that set them):
+# title 2 / exact 1.0 / coordination 2 was best or level on both collections.
+TITLE_BOOST = 2.0
 TAGS_BOOST = 0.5  # a thread's tags and names: below the words members wrote
 FIELD_BOOSTS = {"title": TITLE_BOOST, "body": 1.0, "tags": TAGS_BOOST}
 TEXT_FIELDS = ("title", "body", "tags")
 PAIRED = ("title", "body")  # fields with a "_pairs" field beside them
-EXACT_BOOST = 1.5
+EXACT_BOOST = 1.0  # the word as written scores again beside its stem: twice a stem cousin
 SYNONYM_BOOST = 0.9
 
 
@@ -83,8 +98,8 @@ def _text_query(text: str, fields: tuple[str, ...], built: Built, positive: bool
                 boost: float = 1.0) -> Query | None:
     """One word (or a hyphenated compound) in each of `fields`."""
     stemmed, exact = stems(text), exact_words(text)
-    if not stemmed:
-        return None
+    if not stemmed:  # a stop word ("can" alone): the phrase terms keep those
+        return _stop_query(text, tuple(name for name in fields if name in PAIRED), built, positive)
     if positive:
         built.highlight_terms.update(stemmed)
     # A tag is a name: "cancer nurse specialist" there counts as one word, not three.
@@ -99,12 +114,26 @@ def _exact_query(text: str, fields: tuple[str, ...], built: Built, positive: boo
     """A quoted phrase: the exact words, each next to the one after it."""
     exact = exact_words(text)
     if not exact:
-        return None
+        return _stop_query(text, fields, built, positive)
     if positive:
         built.highlight_terms.update(stems(text))
     pairs = pair_terms(exact)
     parts = [_all_of([Term(f"{name}_pairs" if pairs else name, term, boost=FIELD_BOOSTS[name])
                       for term in pairs or exact]) for name in fields]
+    if positive:
+        built.note_own(fields, parts)
+    return parts[0] if len(parts) == 1 else Or(parts)
+
+
+def _stop_query(text: str, fields: tuple[str, ...], built: Built, positive: bool) -> Query | None:
+    """Stop words alone ("to be or not to be", "the"): their pairs, or the one word, in the
+    phrase fields (see forum.search.analysis._pairs)."""
+    words = stop_words(text)
+    if not words or not fields:
+        return None
+    terms = pair_terms(words) or words
+    parts = [_all_of([Term(f"{name}_pairs", term, boost=FIELD_BOOSTS[name]) for term in terms])
+             for name in fields]
     if positive:
         built.note_own(fields, parts)
     return parts[0] if len(parts) == 1 else Or(parts)
@@ -132,6 +161,8 @@ class _Builder:
         self.built = Built()
 
     def build(self, node, positive: bool = True) -> Query | None:
+        if isinstance(node, Required):
+            return self.build(node.child, positive)
         if isinstance(node, Word):
             if node.field == "author":
                 return author_query(node.text)
@@ -160,26 +191,46 @@ class _Builder:
         raise TypeError(node)
 
     def _and(self, children: tuple, positive: bool) -> Query | None:
+        """Words side by side: plain words rank (any may match, more is better); phrases,
+        fielded words, +word, AND's sides and brackets must match; NOT and -word exclude.
+        Question words ("what", "could") are left out unless there is nothing else."""
         include: list[Query] = []
+        ranked: list[Query] = []
         exclude: list[Query] = []
+        skipped: list[Word] = []
         i = 0
         while i < len(children):
             child = children[i]
             run = self._synonym_run(children, i, positive)
             if run is not None:
                 query, i = run
-                include.append(query)
+                ranked.append(query)
                 continue
+            i += 1
             if isinstance(child, NotNode):
                 inner = self.build(child.child, not positive)
                 if inner is not None:
                     exclude.append(inner)
+            elif _is_plain(child) and _question_word(child.text):
+                skipped.append(child)
+                if positive:
+                    self.built.plain.append(child.text)
             elif (query := self.build(child, positive)) is not None:
-                include.append(query)
-            i += 1
-        if not include and not exclude:
+                (ranked if _is_plain(child) else include).append(query)
+        if not include and not ranked and skipped:  # "can", "to be or not": those, then
+            if positive:
+                for word in skipped:
+                    self.built.plain.remove(word.text)
+            ranked = [q for q in (self.build(w, positive) for w in skipped) if q is not None]
+        if not include and not ranked and not exclude:
             return None
-        query = (And(include) if len(include) > 1 else include[0]) if include else Every()
+        optional = None if not ranked else ranked[0] if len(ranked) == 1 else Ranked(ranked)
+        if include:
+            query = _all_of(include)
+            if optional is not None:
+                query = AndMaybe(query, optional)
+        else:
+            query = optional if optional is not None else Every()
         if exclude:
             query = AndNot(query, Or(exclude) if len(exclude) > 1 else exclude[0])
         return query
@@ -194,12 +245,14 @@ class _Builder:
             end += 1
         for length in range(min(synonyms.longest, end - start), 1, -1):
             words = [children[start + k].text for k in range(length)]
+            if not stems(words[0]) or not stems(words[-1]):  # "lymphoedema or": one word
+                continue
             key = tuple(s for w in words for s in stems(w))
             group = synonyms.lookup(key)
             if not group:
                 continue
-            own = [q for q in (_text_query(w, TEXT_FIELDS, self.built, positive) for w in words)
-                   if q is not None]
+            own = [q for q in (_text_query(w, TEXT_FIELDS, self.built, positive)
+                               for w in words if stems(w)) if q is not None]
             if positive:
                 self.built.plain.extend(words)
             alternatives = [_text_query(alt, TEXT_FIELDS, self.built, positive, SYNONYM_BOOST)
@@ -209,6 +262,15 @@ class _Builder:
                 self.built.word_queries.update(dict.fromkeys(words, Or(parts)))
             return Or(parts), start + length
         return None
+
+
+def _is_plain(node) -> bool:
+    return isinstance(node, Word) and node.field is None
+
+
+def _question_word(text: str) -> bool:
+    words = exact_words(text) or [w.lower() for w in text.split()]
+    return all(w in QUESTION_WORDS for w in words)
 
 
 def build_query(text: str) -> tuple[Query | None, Built, str | None]:

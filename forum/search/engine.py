@@ -9,7 +9,7 @@ are array operations, so a query costs milliseconds however many posts match.
 Whoosh still owns the index: its codec writes and reads the postings and columns, its readers
 give the term statistics, and the query is a tree of Whoosh query objects (forum.search.queries
 builds it). `evaluate` understands the kinds that builder makes: Term, Or, And, AndNot,
-Require, Every and NumericRange on a column.
+AndMaybe, Require, Every, NumericRange on a column, and Ranked (free text, below).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.columns import NumericColumn
-from whoosh.query import And, AndNot, Every, NullQuery, NumericRange, Or, Query, Require, Term
+from whoosh.query import And, AndMaybe, AndNot, Every, NullQuery, NumericRange, Or, Query, Require, Term
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
@@ -134,6 +134,48 @@ def postings(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.
     return np.concatenate(id_parts), np.concatenate(weight_parts)
 
 
+# --- ranked free text -------------------------------------------------------------------------
+
+# A document's score is multiplied by (the share of the query's words it has) ** COORD_POWER:
+# chosen by measurement (bench/relevance.py).
+COORD_POWER = 2.0
+# Up to this many words, a post with more of them always ranks above one with fewer (what
+# people expect of a short search); longer questions rank by score alone.
+SHORT_QUERY = 3
+_TIER = 1e4  # above any BM25F score a post can reach
+
+
+class Ranked(Or):
+    """Free text: any of its parts matches; BM25F ranks, and posts with more of the parts
+    (coordination) rank higher."""
+
+    def __init__(self, subqueries, boost: float = 1.0) -> None:
+        super().__init__(list(subqueries), boost=boost)
+
+    def normalize(self) -> Query:  # Whoosh's Or would flatten us into a plain Or
+        return self
+
+
+def _ranked(query: Ranked, context: Context, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    size = context.segment.size
+    mask = np.zeros(size, dtype=bool)
+    scores = np.zeros(size, dtype=np.float32) if scored else None
+    matched = np.zeros(size, dtype=np.float32) if scored else None
+    for child in query.subqueries:
+        child_mask, child_scores = evaluate(child, context, scored)
+        mask |= child_mask
+        if scored:
+            matched += child_mask
+            if child_scores is not None:
+                scores += child_scores
+    if scored:
+        n = len(query.subqueries)
+        scores *= (matched / max(n, 1)) ** COORD_POWER
+        if 1 < n <= SHORT_QUERY:
+            scores += matched * _TIER
+    return mask, scores
+
+
 # --- evaluating a query -----------------------------------------------------------------------
 
 class UnsupportedQuery(TypeError):
@@ -159,6 +201,15 @@ def evaluate(query: Query, context: Context, scored: bool = True) -> tuple[np.nd
     size = context.segment.size
     if isinstance(query, Term):
         return _term(query, context, scored)
+    if isinstance(query, Ranked):
+        return _ranked(query, context, scored)
+    if isinstance(query, AndMaybe):  # the required part, scored more where the rest matches too
+        mask, scores = evaluate(query.a, context, scored)
+        if scored:
+            _, extra = evaluate(query.b, context, scored)
+            if extra is not None:
+                scores = scores + np.where(mask, extra, 0).astype(np.float32)
+        return mask, scores
     if isinstance(query, (Or, And)):  # either way, a match scores the sum of its parts' scores
         either = isinstance(query, Or)
         mask = np.zeros(size, dtype=bool) if either else np.ones(size, dtype=bool)

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from forum.search.analysis import load_synonyms, stems
-from forum.search.parsing import AndNode, NotNode, OrNode, QuerySyntaxError, Quoted, Word, parse, plain_words
+from forum.search.parsing import (
+    AndNode,
+    NotNode,
+    OrNode,
+    QuerySyntaxError,
+    Quoted,
+    Required,
+    Word,
+    parse,
+    plain_words,
+)
 
 LONGEST_NAME = 6  # words: no profession, alliance or board name is longer
 _EDGE_PUNCTUATION = re.compile(r"^[^\w#+]+|[^\w#+]+$")
@@ -52,6 +62,8 @@ def _word(text: str, left_out: list[str]) -> str | None:
 
 
 def _describe(node: Any, left_out: list[str]) -> str | None:
+    if isinstance(node, Required):
+        return _describe(node.child, left_out)
     if isinstance(node, Word):
         if node.field == "author":
             return f"posts by {_bare(node.text)}"

@@ -1,8 +1,9 @@
 """The query language: text to a syntax tree.
 
-Query syntax: words (all must match), "quoted phrases" (exact words), AND / OR / NOT in
-capitals, -word, (brackets), title:word, author:name. A syntax error never fails: the caller
-searches for the plain words instead (`plain_words`) and says so.
+Query syntax: words (ranked: any may match, more is better), "quoted phrases" (exact words),
+AND / OR / NOT in capitals (lowercase "and", "or", "not" are words), +word (required), -word,
+(brackets), title:word, author:name. A syntax error never fails: the caller searches for the
+plain words instead (`plain_words`), ranked, and says so.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ class Word:
 class Quoted:
     text: str
     field: str | None = None
+
+
+@dataclass(frozen=True)
+class Required:
+    """+word, or a side of AND: must match (a plain word otherwise only ranks)."""
+    child: Any
 
 
 @dataclass(frozen=True)
@@ -68,8 +75,7 @@ def _lex(text: str) -> list[tuple]:
             tokens.append(("PHRASE", text[i + 1:end], None))
             i = end + 1
         elif c in "-+" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] not in "-+)":
-            if c == "-":
-                tokens.append(("NOT",))
+            tokens.append(("NOT",) if c == "-" else ("REQ",))
             i += 1
         elif match := _FIELD.match(text, i):
             name, i = match.group(1).lower(), match.end()
@@ -129,6 +135,8 @@ class _Parser:
                 self.take()
                 if not items or self.peek() in (None, ")", "OR", "AND"):
                     raise QuerySyntaxError("AND needs a word on each side")
+                items[-1] = _required(items[-1])
+                items.append(_required(self.unary()))
                 continue
             items.append(self.unary())
         if not items:
@@ -137,6 +145,11 @@ class _Parser:
         return items[0] if len(items) == 1 else AndNode(tuple(items))
 
     def unary(self):
+        if self.peek() == "REQ":
+            self.take()
+            if self.peek() in (None, ")", "OR", "AND"):
+                raise QuerySyntaxError("+ needs a word straight after it")
+            return _required(self.unary())
         if self.peek() == "NOT":
             self.take()
             if self.peek() in (None, ")", "OR", "AND"):
@@ -170,9 +183,27 @@ class _Parser:
         raise QuerySyntaxError(f"{kind} needs a word on each side")
 
 
+def _required(node):
+    return node if isinstance(node, (Required, NotNode)) else Required(node)
+
+
 def parse(text: str):
     """The query's syntax tree, or QuerySyntaxError."""
     return _Parser(_lex(text.translate(_QUOTES))).parse()
+
+
+_OPERATOR_END = re.compile(r'(?:\s+(?:AND|OR|NOT)|\s*[-+(])+\s*$')
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters on a word boundary, without a dangling
+    operator, an unclosed quotation mark or an opening bracket at the end."""
+    text = text.translate(_QUOTES)
+    if len(text) > limit:
+        text = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    if text.count('"') % 2:
+        text = text[:text.rfind('"')] + text[text.rfind('"') + 1:]
+    return _OPERATOR_END.sub("", text).strip()
 
 
 def plain_words(text: str) -> list[str]:

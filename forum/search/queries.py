@@ -1,8 +1,8 @@
 """The search service: the query, the index, the re-check, the page of results.
 
-Query syntax: words (all must match), "quoted phrases" (exact words), AND / OR / NOT in
-capitals, -word, (brackets), title:word, author:name. A syntax error never fails: we search
-for the plain words instead and say so.
+Query syntax: words (ranked: posts with more of them first), "quoted phrases" (exact words),
+AND / OR / NOT in capitals, +word, -word, (brackets), title:word, author:name. A syntax error
+never fails: we search for the plain words instead, ranked, and say so.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from forum.search import engine
 from forum.search.analysis import index_words
 from forum.search.building import Built, build_query
 from forum.search.indexer import reading
-from forum.search.parsing import QuerySyntaxError, parse, plain_words
+from forum.search.parsing import QuerySyntaxError, cut, parse, plain_words
 from forum.search.results import (
     POSTS_PER_GROUP,
     Hit,
@@ -39,6 +39,8 @@ OVERFETCH_GROUPS = 10
 # 32,766 parameters): exact counts.
 RECHECK_ALL = 1000
 SORTS = ("relevance", "newest")
+# "Did you mean" is offered only when a search finds fewer discussions than this.
+FEW_RESULTS = 3
 
 
 def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, page: int = 1,
@@ -52,7 +54,7 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
     text = " ".join((query or "").split())
     notice = None
     if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+        text = cut(text, MAX_QUERY_CHARS)
         notice = f"Your search was long, so we used the first {MAX_QUERY_CHARS} characters."
     page, per_page = max(1, page), max(1, min(per_page, 100))
     results = SearchResults(query=text, filters=filters, page=page, per_page=per_page)
@@ -102,7 +104,7 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
             all_ids = []
         ranked_ids = [(object_id, None if newest else key, own)
                       for _, docs in window for key, object_id, own in docs]
-        if text and built.plain:  # cheap unless a word is unknown to the index
+        if text and built.plain and len(group_ids) < FEW_RESULTS:  # "Did you mean"
             results.suggestion = suggest(searcher, text, built, filter_q, matches.total > 0)
         if not exact:
             own_ids = set()

@@ -27,7 +27,7 @@ from forum.search.analysis import (
 )
 
 # Bump when the schema or analysers change: `flask search status` then asks for a rebuild.
-SCHEMA_VERSION = 5  # 5: tags (profession, alliance and board names)
+SCHEMA_VERSION = 6  # 5: tags (profession, alliance and board names); 6: stop-word pairs
 
 # Whoosh's codec with larger posting blocks: a search reads whole posting lists a block at a
 # time (forum.search.engine), and each block costs a fixed few microseconds to decode.

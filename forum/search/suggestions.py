@@ -1,9 +1,21 @@
-"""\"Did you mean\": near spellings of the words a search could not find."""
+"""\"Did you mean\": near spellings of the words a search could not find.
+
+Offered only when a search found little (forum.search.queries.FEW_RESULTS), for words that
+are neither in the index nor found through their stem or a synonym, never for a word typed
+in capitals (a clinical abbreviation such as MSCC is not a misspelling of "mass"), and only
+with words this viewer's search can reach. The candidates are the index's own words, kept
+per segment (segments never change) in buckets by first letter and length; rapidfuzz
+computes the edit distances in C, so a suggestion costs about a millisecond.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extract
 from whoosh.query import And, Or, Query, Term
 
 from forum.search import engine
@@ -12,6 +24,54 @@ from forum.search.analysis import (
     is_word_term,
 )
 from forum.search.building import Built, build_query
+
+MAX_DISTANCE = 2
+CANDIDATES = 8  # nearest spellings whose visible frequency is counted
+
+_vocabulary: OrderedDict[tuple[str, str], dict[tuple[str, int], list[str]]] = OrderedDict()
+_vocabulary_lock = threading.Lock()
+MAX_SEGMENTS = 64
+
+
+def _segment_words(reader) -> dict[tuple[str, int], list[str]]:
+    """A segment's title and body words, bucketed by (first letter, length)."""
+    key = (str(getattr(reader.storage, "folder", "")), reader.segment().segment_id())
+    with _vocabulary_lock:
+        found = _vocabulary.get(key)
+        if found is not None:
+            _vocabulary.move_to_end(key)
+            return found
+    buckets: dict[tuple[str, int], set[str]] = {}
+    for name in ("title", "body"):
+        if name not in reader.schema:
+            continue
+        for raw in reader.lexicon(name):
+            word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            if len(word) >= 3 and word.isalpha() and is_word_term(word):
+                buckets.setdefault((word[0], len(word)), set()).add(word)
+    found = {k: sorted(v) for k, v in buckets.items()}
+    with _vocabulary_lock:
+        _vocabulary[key] = found
+        while len(_vocabulary) > MAX_SEGMENTS:
+            _vocabulary.popitem(last=False)
+    return found
+
+
+def _near_words(searcher, term: str) -> list[tuple[str, int]]:
+    """Index words within MAX_DISTANCE edits of `term` that begin with its letter, nearest
+    first: (word, distance)."""
+    choices: set[str] = set()
+    for subsearcher, _ in searcher.leaf_searchers():
+        words = _segment_words(subsearcher.reader())
+        for length in range(len(term) - MAX_DISTANCE, len(term) + MAX_DISTANCE + 1):
+            choices.update(words.get((term[0], length), ()))
+    choices.discard(term)
+    if not choices:
+        return []
+    found = extract(term, sorted(choices), scorer=Levenshtein.distance,
+                    score_cutoff=MAX_DISTANCE, limit=CANDIDATES * 4)
+    return sorted(((word, int(distance)) for word, distance, _ in found),
+                  key=lambda pair: (pair[1], pair[0]))[:CANDIDATES]
 
 
 def _fix_query_word(query: str, word: str, better: str) -> str:
@@ -53,21 +113,18 @@ def suggest(searcher, text: str, built: Built, filter_q: Query | None, found_any
         if len(exact) != 1 or len(exact[0]) < 4 or any(c.isdigit() for c in exact[0]):
             continue
         term = exact[0]
+        if sum(c.isupper() for c in word) >= 2:
+            continue  # MSCC, ReSPECT: an abbreviation or a name, not a misspelling
         if found_any and (reader.doc_frequency("body", term) or reader.doc_frequency("title", term)):
             continue
         if _reaches_any(searcher, built.word_queries.get(word), filter_q):
             continue  # found in another form (its stem) or through a synonym: nothing to mend
-        best, best_freq = None, 0
-        for maxdist in (1, 2):
-            candidates = {candidate for name in ("body", "title")
-                          for candidate in reader.terms_within(name, term, maxdist, prefix=1)
-                          if is_word_term(candidate)}
-            for candidate in sorted(candidates):
-                freq = _visible_count(searcher, candidate, filter_q)
-                if freq > best_freq:
-                    best, best_freq = candidate, freq
-            if best:
-                break
+        best, best_key = None, None
+        for candidate, distance in _near_words(searcher, term):
+            freq = _visible_count(searcher, candidate, filter_q)
+            key = (-distance, freq)  # the nearest spelling, then the one most posts use
+            if freq and (best_key is None or key > best_key):
+                best, best_key = candidate, key
         if best:
             suggestion = _fix_query_word(suggestion, word, best)
             changed = True

@@ -132,9 +132,11 @@ def test_quoted_phrases_search_word_pairs_only():
                                            ("body_pairs", "signs symptoms")}
 
 
-def test_common_words_alone_build_no_query():
+def test_common_words_alone_are_searched_as_a_phrase_of_them():
     query, _, notice = build_query("the and of")
-    assert query is None and notice is None
+    assert notice is None and {text for _, text in query.iter_all_terms()} == {"the", "and", "of"}
+    query, _, _ = build_query('"the and"')
+    assert {text for _, text in query.iter_all_terms()} == {"the and"}
 
 
 def test_a_snippet_is_the_passage_around_the_match_escaped_and_marked():

@@ -106,8 +106,9 @@ HAND_MADE = {
     "unknown field": Term("nosuchfield", "x"),
 }
 
-TEXTS = ["treatment", "leukemia chemotherapy", '"blood pressure"', '"bone marrow"', "chemotherapy -children",
-         "title:symptoms", "lymphoma OR leukemia", "radiation therapy -surgery", "clinics"]
+TEXTS = ["treatment", "leukemia AND chemotherapy", '"blood pressure"', '"bone marrow"',
+         "chemotherapy -children", "title:symptoms", "lymphoma OR leukemia",
+         "radiation therapy -surgery", "clinics"]
 
 
 @pytest.mark.parametrize("query", [*HAND_MADE.values(), *(build_query(t)[0] for t in TEXTS)],

@@ -41,7 +41,7 @@ def test_a_reply_matching_partly_through_the_title_and_partly_its_own_words_is_l
     thread = f.thread(member, title="Lymphoedema clinic", body="Setting one up.")
     reply = f.reply(member, thread, body="In primary care we share the room.")
     sync()
-    assert listed(search("lymphoedema primary", viewer=member)) == {thread.id: [reply.id]}
+    assert listed(search("lymphoedema AND primary", viewer=member)) == {thread.id: [reply.id]}
 
 
 def test_a_thread_found_only_through_its_tags_is_shown_once_without_posts(member, sync):
