@@ -124,24 +124,6 @@ def understand(text: str) -> Understood:
     return Understood(described or "", tuple(dict.fromkeys(left_out)))
 
 
-def any_words(text: str) -> str | None:
-    """The search again with OR between its words ("how do I refer to ESC?" -> "how OR do OR
-    I OR refer OR ESC"), for an empty result of several plain words: people type questions,
-    and every word of a question rarely appears in one post. None when there is nothing to
-    widen (one word, or a query already using quotes, OR, NOT or fields)."""
-    try:
-        tree = parse(text)
-    except QuerySyntaxError:
-        tree = AndNode(tuple(Word(w) for w in plain_words(text)))
-    if not isinstance(tree, AndNode):
-        return None
-    if not all(isinstance(c, Word) and c.field is None for c in tree.children):
-        return None
-    words = [w for c in tree.children if stems(w := _bare(c.text))]
-    words = list(dict.fromkeys(words))
-    return " OR ".join(words) if len(words) > 1 else None
-
-
 # --- filters the words name ---------------------------------------------------------------
 
 def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:

@@ -75,11 +75,11 @@ def search():
     filters, chosen = _filters(form, boards, alliances, professions)
     results = run_search(form.q.data or "", viewer=current_user, filters=filters, page=_page_arg(),
                          per_page=PER_PAGE)
-    understood, offers, any_words = None, {}, None
+    understood, offers = None, {}
     if results.searched and not results.groups and results.query:
-        understood, any_words = explain.understand(results.query), explain.any_words(results.query)
+        understood = explain.understand(results.query)
         offers = {name: [o for o in explain.named(results.words, options) if o != chosen.get(name)]
                   for name, options in (("profession", professions), ("alliance", alliances))}
     return render_template("search/search.html", form=form, results=results, chosen=chosen,
-                           kinds=KINDS, understood=understood, offers=offers, any_words=any_words,
+                           kinds=KINDS, understood=understood, offers=offers,
                            held_posts=held_matches(current_user, form.q.data or ""))

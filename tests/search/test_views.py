@@ -285,25 +285,3 @@ def test_a_held_post_found_in_search_links_to_the_page_that_shows_it(
         lands_on(client, link, held.id)
     finally:
         app.config["PREMODERATE_FIRST_POSTS"], app.config["POSTS_PER_PAGE"] = 0, 50
-
-
-def test_an_empty_result_for_a_question_offers_posts_with_any_of_its_words(client, member, sync):
-    """People type questions; "Words you type must all appear" finds nothing for most, so the
-    empty result offers the same words joined by OR, and that search finds the discussion."""
-    esc = f.thread(member, title="ESC referral criteria: who do you refer, and when?",
-                   body="Our criteria for enhanced supportive care.")
-    sync()
-    html = page(client.get("/search", query_string={"q": "how do I refer to ESC?"}))
-    assert 'id="no-results"' in html
-    offer = re.search(r'<a href="([^"]+)"[^>]*id="offer-any-words"[^>]*>(.*?)</a>', html, re.S)
-    assert offer is not None, "no offer of any of the words"
-    assert "refer OR ESC" in " ".join(re.sub(r"<[^>]+>", "", offer.group(2)).split())
-    found = page(client.get(offer.group(1).replace("&amp;", "&")))
-    assert f'href="/threads/{esc.id}"' in found
-
-
-def test_no_any_words_offer_for_one_word(client, member, sync):
-    f.thread(member, title="Rotas", body="Leave cover.")
-    sync()
-    html = page(client.get("/search?q=xyzzyplugh"))
-    assert 'id="no-results"' in html and 'id="offer-any-words"' not in html
