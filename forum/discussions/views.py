@@ -31,10 +31,11 @@ bp = Blueprint("discussions", __name__)
 MAX_PAGE = 100_000
 
 
-def pending_message(reason: str) -> str:
-    """What the author reads after saving a post that waits for a moderator."""
-    return (f"Thank you. Only you and the moderators can see your post for now. "
-            f"{held.message_for(reason, current_user)}")
+def pending_message() -> str:
+    """What the author reads after saving a post that waits for a moderator: short, since the
+    note on the post itself (held.message) says why and for how long, once on the page."""
+    return ("Thank you. Your post is saved. Only you and the moderators can see it for now: "
+            "the note on your post says why.")
 
 
 class SignInRequired(Exception):
@@ -227,7 +228,7 @@ def new_thread():
             except InvalidInput as error:
                 show_error(form, error)
             else:
-                flash(pending_message(pid.hold or held.FIRST_POSTS) if thread.pending
+                flash(pending_message() if thread.pending
                       else "Your discussion has started.", "success")
                 return redirect(url_for("discussions.show_thread", thread_id=thread.id), 303)
     return render_template("discussions/new_thread.html", form=form, preview=preview, pid=pid)
@@ -389,7 +390,7 @@ def _reply(thread: Thread, form: ReplyForm, reply_to: Post | None):
     except InvalidInput as error:
         show_error(form, error)
         return _reply_page(thread, form, reply_to)
-    flash(pending_message(post.pending_reason) if post.pending else "Your reply has been posted.",
+    flash(pending_message() if post.pending else "Your reply has been posted.",
           "success")
     return redirect(post_url(post), 303)
 
@@ -436,7 +437,7 @@ def edit_post(post_id: int):
             except InvalidInput as error:
                 show_error(form, error)
             else:
-                flash(pending_message(post.pending_reason) if post.pending
+                flash(pending_message() if post.pending
                       else "Your changes have been saved.", "success")
                 return redirect(post_url(post), 303)
     return render_template("discussions/edit_post.html", post=post, form=form, preview=preview,

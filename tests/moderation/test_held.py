@@ -112,6 +112,8 @@ def test_posting_says_how_many_more_posts_are_checked(client, db, people, thread
                            follow_redirects=True)
     html = page(response)
     assert "first 2 posts" in html and "2 more of your posts" in html
+    # Said once, on the post, not again in the message at the top of the page.
+    assert html.count("2 more of your posts") == 1
 
 
 # --- counts agree with what each person sees --------------------------------------------------
