@@ -35,7 +35,8 @@ def uid(event: Event) -> str:
 
 
 def page_link(event: Event) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("events.show_event", event_id=event.id)
+    path = url_for("events.show_event", event_id=event.id, _external=False)
+    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def _component(event: Event, *, with_link: bool) -> icalendar.Event:

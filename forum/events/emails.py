@@ -20,7 +20,7 @@ def _site() -> str:
 
 
 def link(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, _external=False, **values)
 
 
 def _details(event: Event, *, with_link: bool) -> str:
