@@ -28,14 +28,38 @@ from forum.markup import MAX_SOURCE
 DATE_HINT = "For example, 27/10/2026"
 
 
+class _Plain:
+    """A field whose "could not read that" message is plain English, not WTForms' own."""
+
+    unreadable = ""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)  # type: ignore[misc]
+        except ValueError as error:
+            raise ValueError(self.unreadable) from error
+
+
+class PlainDate(_Plain, DateField):
+    unreadable = "Enter a real date, for example 27/10/2026"
+
+
+class PlainTime(_Plain, TimeField):
+    unreadable = "Enter a time on the 24-hour clock, for example 12:30"
+
+
+class PlainInteger(_Plain, IntegerField):
+    unreadable = "Enter the number of places, 1 or more, as a whole number"
+
+
 def _date(label: str, required: bool = True) -> DateField:
     checks = [InputRequired(f"Enter the {label.lower()}")] if required else [Optional()]
-    return DateField(label, validators=checks)
+    return PlainDate(label, validators=checks)
 
 
 def _time(label: str, required: bool = True) -> TimeField:
     checks = [InputRequired(f"Enter the {label.lower()}, like 12:30")] if required else [Optional()]
-    return TimeField(label, validators=checks)
+    return PlainTime(label, validators=checks)
 
 
 def _fold() -> RadioField:
@@ -45,7 +69,7 @@ def _fold() -> RadioField:
 class EventForm(BaseForm):
     title = StringField("Title", validators=[
         DataRequired("Enter a title"), Length(max=200, message="Title must be 200 characters or fewer")])
-    kind = RadioField("Type of event", choices=[(k.value, v) for k, v in KIND_LABELS.items()],
+    kind = RadioField("Type of event", choices={k.value: v for k, v in KIND_LABELS.items()},
                       default="webinar", validators=[InputRequired("Choose the type of event")])
     board = SelectField("Topic (board)", coerce=as_id, validate_choice=False,
                         validators=[OneOf("Choose a topic from the list")])
@@ -62,7 +86,7 @@ class EventForm(BaseForm):
     deadline_date = _date("Sign-up deadline date (optional)", required=False)
     deadline_time = _time("Sign-up deadline time (optional)", required=False)
     deadline_fold = _fold()
-    capacity = IntegerField("Number of places", validators=[
+    capacity = PlainInteger("Number of places", validators=[
         InputRequired("Enter the number of places, 1 or more, as a whole number")])
     venue = TextAreaField("Venue address", validators=[Length(max=1000)])
     accessibility = TextAreaField("Accessibility of the venue (optional)", validators=[Length(max=2000)])
@@ -156,7 +180,7 @@ class FilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    kind = SelectField("Type", choices=[("", "Any type")] + [(k.value, v) for k, v in KIND_LABELS.items()],
+    kind = SelectField("Type", choices={"": "Any type"} | {k.value: v for k, v in KIND_LABELS.items()},
                        validate_choice=False)
     alliance = SelectField("Alliance", coerce=as_id, validate_choice=False)
     profession = SelectField("Profession", coerce=as_id, validate_choice=False)

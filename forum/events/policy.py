@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import g, has_request_context
+from flask import has_request_context, request
 from sqlalchemy import Select, or_, select
 
 from forum.db import utcnow
@@ -35,7 +35,9 @@ def is_event_organiser(viewer: Any) -> bool:
         return False
     if user.role == Role.ADMIN:
         return True
-    cache = g.setdefault("event_organisers", {}) if has_request_context() else {}
+    # Asked once a request (the menu, the page and the service all ask): kept in the request's
+    # own environ, which nothing outlives.
+    cache = request.environ.setdefault("forum.event_organisers", {}) if has_request_context() else {}
     if user.id not in cache:
         cache[user.id] = db.session.get(EventOrganiser, user.id) is not None
     return cache[user.id]
