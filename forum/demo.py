@@ -290,6 +290,9 @@ def seed_demo() -> bool:
 
         add(None, replies)
         _backdate(thread, started, stamps[1:], now)
+    from forum.events.seed import seed_events
+
+    seed_events(users, now)
     return True
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import icalendar
-from flask import current_app, url_for
+from flask import current_app
 
 from forum.db import utcnow
 from forum.events.models import Event
@@ -34,9 +34,15 @@ def uid(event: Event) -> str:
     return f"event-{event.id}@{host}"
 
 
+def site_link(endpoint: str, **values) -> str:
+    """An absolute link on the site's public address; works outside a request too (cron's
+    reminders, the demo's seeding), where url_for has no host to build on."""
+    adapter = current_app.url_map.bind("localhost", script_name=current_app.config["APPLICATION_ROOT"])
+    return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
 def page_link(event: Event) -> str:
-    path = url_for("events.show_event", event_id=event.id, _external=False)
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return site_link("events.show_event", event_id=event.id)
 
 
 def _component(event: Event, *, with_link: bool) -> icalendar.Event:

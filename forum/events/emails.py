@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app, url_for
+from flask import current_app
 
 from forum.events import calendar, london
 from forum.events.models import Event, Signup
@@ -19,8 +19,7 @@ def _site() -> str:
     return current_app.config["SITE_NAME"]
 
 
-def link(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, _external=False, **values)
+link = calendar.site_link
 
 
 def _details(event: Event, *, with_link: bool) -> str:
@@ -34,7 +33,7 @@ def _details(event: Event, *, with_link: bool) -> str:
             lines.append(f"Join online: {event.joining_link}")
         elif not with_link:
             lines.append("The joining link is sent to people with a place.")
-    lines.append(f"Details: {calendar.page_link(event)}")
+    lines.append(f"Details: {link('events.show_event', event_id=event.id)}")
     return "\n".join(lines)
 
 

@@ -158,3 +158,17 @@ def test_people_on_the_waiting_list_get_no_reminders(db, organiser):
     signups.sign_up(factories.member(), event)
     signups.sign_up(factories.member(), event)
     assert signups.send_reminders(now=event.starts_at - timedelta(hours=20)) == 1
+
+
+def test_the_cron_commands_run_outside_a_request(db, runner, organiser):
+    event = make_event(organiser)
+    signup = signups.sign_up(factories.member(), event, answers={})
+    move_start(event, utcnow() + timedelta(minutes=30))
+    result = runner.invoke(args=["events", "remind"])
+    assert result.exit_code == 0 and "1 reminders queued" in result.output
+    assert runner.invoke(args=["events", "remind"]).output.startswith("0 reminders queued")
+    reminder = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert f"http://forum.test/events/{event.id}" in reminder.payload["text"]
+    assert signup.id
+    result = runner.invoke(args=["events", "purge-answers"])
+    assert result.exit_code == 0 and "Answers deleted from 0 sign-ups" in result.output
