@@ -167,6 +167,8 @@ class Sample:
     long_thread_id: int = 0  # more top-level replies than a page holds, and one deep branch
     branch_id: int = 0  # the top-level reply whose branch has a page of its own
     organiser: dict = field(default_factory=dict)  # an admin, for the Organiser pages
+    event_id: int = 0  # a public webinar the reader has a place at (guests allowed)
+    full_event_id: int = 0  # a full face-to-face workshop with the reader on the waiting list
 
 
 LONG_BODY = """Hello all. We started a **lymphoedema** clinic in our practice last spring.
@@ -242,12 +244,14 @@ def sample(live_server) -> Sample:
         held_thread_id = _held_example(author_user)
         long_thread_id, branch_id = _long_thread(author_user, reader_user)
         _organiser_examples(db, organiser["id"])
+        event_id, full_event_id = _event_examples(db, organiser["id"], reader["id"], author["id"])
     live_server.wait_for_outbox()
     return Sample(author=author, reader=reader, moderator=moderator, applicant=applicant,
                   board_slug="rehab-and-lymphoedema", alliance_slug="north-central-london",
                   profession_slug="general-practice-nurse", thread_id=thread_id,
                   opening_id=opening_id, reply_ids=reply_ids, held_thread_id=held_thread_id,
-                  long_thread_id=long_thread_id, branch_id=branch_id, organiser=organiser)
+                  long_thread_id=long_thread_id, branch_id=branch_id, organiser=organiser,
+                  event_id=event_id, full_event_id=full_event_id)
 
 
 def _held_example(author) -> int:
@@ -293,6 +297,28 @@ def _organiser_examples(db, organiser_id: int) -> None:
     pages.edit_page(db.session.get(User, organiser_id), contact, title=contact.title,
                     body=contact.body_source + "\n\nWe read every message.",
                     reason="Said we read every message")
+
+
+def _event_examples(db, organiser_id: int, reader_id: int, author_id: int) -> tuple[int, int]:
+    """A webinar the reader has a place at, and a full workshop they wait for, once events exist."""
+    try:
+        from tests.events.conftest import make_event
+    except ModuleNotFoundError:
+        return 0, 0
+    from forum.events import signups
+    from forum.events.models import Kind
+    from forum.members.models import User
+
+    organiser, reader = db.session.get(User, organiser_id), db.session.get(User, reader_id)
+    webinar = make_event(organiser, title="Fatigue after cancer: a lunchtime webinar",
+                         allow_guests=True, questions="Access needs", speakers="Dr Funmi Bello")
+    signups.sign_up(reader, webinar, answers={"Access needs": "Captions, please"})
+    workshop = make_event(organiser, title="Starting a QI project: a workshop", capacity=1,
+                          kind=Kind.FACE_TO_FACE, venue="Room 2, 1 Example Road, London N19",
+                          accessibility="Step-free access", joining_link="")
+    signups.sign_up(db.session.get(User, author_id), workshop)
+    signups.sign_up(reader, workshop)
+    return webinar.id, workshop.id
 
 
 def _moderation_examples(db, moderator_id: int, reporter_id: int, reply_ids: list[int]) -> None:
