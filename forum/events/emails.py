@@ -10,8 +10,9 @@ from collections.abc import Iterable
 
 from flask import current_app
 
+from forum.auth import tokens
 from forum.events import calendar, london
-from forum.events.models import Event, Signup
+from forum.events.models import Event, Signup, SignupStatus
 from forum.notify.mail import queue_email
 
 
@@ -20,6 +21,13 @@ def _site() -> str:
 
 
 link = calendar.site_link
+GUEST_CANCEL_SALT = "forum.event-guest-cancel"
+
+
+def guest_cancel_token(signup: Signup) -> str:
+    """A guest has no account to cancel from: their emails carry a signed link instead."""
+    fingerprint = tokens.fingerprint(signup.guest_email or "")
+    return tokens.make(GUEST_CANCEL_SALT, {"id": signup.id, "e": fingerprint})
 
 
 def _details(event: Event, *, with_link: bool) -> str:
@@ -43,11 +51,15 @@ def _send(signup: Signup, subject: str, opening: str, *, ics: bool, closing: str
             f"{_details(event, with_link=signup.has_place)}\n")
     if closing:
         text += f"\n{closing}\n"
+    if signup.user_id is None and signup.status in (SignupStatus.CONFIRMED, SignupStatus.WAITING) \
+            and not event.is_cancelled:
+        text += (f"\nTo cancel your place, open this link:\n"
+                 f"{link('events.cancel_guest', token=guest_cancel_token(signup))}\n")
     attachments = [calendar.attachment(event, with_link=signup.has_place)] if ics else None
     queue_email(signup.email, subject, text, attachments=attachments)
 
 
-CANCEL_HINT = "If you cannot come, please cancel on the event's page so someone else can have your place."
+CANCEL_HINT = "If you cannot come, please cancel so someone else can have your place."
 
 
 def queue_confirmation(signup: Signup) -> None:

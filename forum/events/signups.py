@@ -27,6 +27,8 @@ from forum.forms import clean_text
 from forum.members.models import User
 
 GUEST_SALT = "forum.event-guest"
+GUEST_CANCEL_SALT = emails.GUEST_CANCEL_SALT
+GUEST_CANCEL_MAX_AGE = 400 * 24 * 3600  # as long as an event can be ahead, and then some
 ANSWER_MAX = 500
 ANSWERS_KEPT = timedelta(days=30)
 _NO_SYNC = {"synchronize_session": False}
@@ -155,6 +157,26 @@ def cancel_signup(actor: User, signup: Signup) -> Signup:
     """Give up a place (it goes to the first person waiting) or a place in the queue."""
     if signup.user_id != actor.id and not policy.can_edit(actor, signup.event):
         raise PermissionDenied("That is not your sign-up.")
+    if reason := policy.cancel_refused_reason(signup):
+        raise InvalidInput(reason)
+    _cancel(signup)
+    db.session.commit()
+    return signup
+
+
+def guest_for_cancel_token(token: str) -> Signup:
+    """The guest sign-up a cancel link (in the guest's emails) belongs to; BadToken otherwise."""
+    payload = tokens.read(GUEST_CANCEL_SALT, token, GUEST_CANCEL_MAX_AGE)
+    signup = db.session.get(Signup, payload["id"])
+    if signup is None or signup.user_id is not None or \
+            payload.get("e") != tokens.fingerprint(signup.guest_email or ""):
+        raise tokens.BadToken
+    return signup
+
+
+def cancel_guest_signup(token: str) -> Signup:
+    """A guest has no account: the signed link in their emails cancels instead."""
+    signup = guest_for_cancel_token(token)
     if reason := policy.cancel_refused_reason(signup):
         raise InvalidInput(reason)
     _cancel(signup)

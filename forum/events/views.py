@@ -159,6 +159,23 @@ def verify_guest(token: str):
     return render_template("events/verify_guest.html", form=form, signup=signup)
 
 
+@bp.route("/events/guest/<token>/cancel", methods=["GET", "POST"])
+def cancel_guest(token: str):
+    """The cancel link in a guest's emails: a button, then the place goes to whoever waits."""
+    form = BaseForm()
+    try:
+        signup = signups.guest_for_cancel_token(token)
+        if form.validate_on_submit():
+            signup = signups.cancel_guest_signup(token)
+            flash("Your sign-up is cancelled.", "success")
+            return redirect(url_for("events.show_event", event_id=signup.event_id), 303)
+    except tokens.BadToken:
+        return render_template("events/link_problem.html"), 400
+    except InvalidInput as error:
+        return render_template("events/link_problem.html", reason=error.message), 400
+    return render_template("events/cancel_guest.html", form=form, signup=signup)
+
+
 @bp.get("/events/<int:event_id>/guest/done")
 def guest_done(event_id: int):
     event = load_event(event_id)

@@ -31,8 +31,8 @@ def test_the_confirmation_says_when_how_to_join_and_carries_the_ics(smtp_server,
         "When: Monday 28 October 2030, 12:30pm (GMT) to 1:30pm (GMT)\n"
         "Join online: https://teams.example/join/abc\n"
         f"Details: http://forum.test/events/{event.id}\n\n"
-        "The event is attached as a calendar file. If you cannot come, please cancel on the "
-        "event's page so someone else can have your place.\n")
+        "The event is attached as a calendar file. If you cannot come, please cancel so "
+        "someone else can have your place.\n")
     (ics,) = [part for part in message.iter_attachments()]
     assert ics.get_content_type() == "text/calendar"
     assert ics.get_filename() == f"event-{event.id}.ics"
@@ -84,3 +84,26 @@ def test_cancellation_reaches_the_waiting_list_too(smtp_server, deliver, organis
         assert smtp_server.to(address)[-1]["Subject"] == f"Cancelled: {event.title}"
     attachment = next(smtp_server.to("has@nhs.net")[-1].iter_attachments())
     assert "STATUS:CANCELLED" in attachment.get_content()
+
+
+def test_a_guest_cancels_through_the_link_in_their_email(smtp_server, deliver, client, db, organiser):
+    from forum.auth import tokens
+    from forum.events.models import Signup, SignupStatus
+
+    event = make_event(organiser, allow_guests=True, capacity=1)
+    guest = signups.sign_up_guest(event, name="Gita Guest", email="gita@example.org",
+                                  profession="Dietitian", organisation="Hospice")
+    fingerprint = tokens.fingerprint("gita@example.org")
+    signups.verify_guest(tokens.make(signups.GUEST_SALT, {"id": guest.id, "e": fingerprint}))
+    waiting = signups.sign_up(factories.member(email="next@nhs.net"), event)
+    deliver()
+    confirmation = smtp_server.wait_for(3) and smtp_server.to("gita@example.org")[-1]
+    text = confirmation.get_body(("plain",)).get_content()
+    link = next(line for line in text.splitlines() if "/cancel" in line).strip()
+    path = link.replace("http://forum.test", "")
+    assert "Cancel my place" in client.get(path).get_data(as_text=True)
+    assert client.post(path).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Signup, guest.id).status == SignupStatus.CANCELLED
+    assert db.session.get(Signup, waiting.id).status == SignupStatus.CONFIRMED
+    assert client.get(path.replace("/cancel", "x/cancel")).status_code == 400

@@ -229,3 +229,24 @@ def test_the_list_takes_the_same_number_of_queries_for_1_or_50_events(client, or
     with count_queries() as fifty:
         assert client.get("/events").get_data(as_text=True).count('class="thread-list__item"') == 50
     assert fifty.count == one.count
+
+
+def test_the_patient_data_guard_stops_a_description_until_confirmed(client, db, organiser):
+    factories.sign_in(client, organiser)
+    data = _form(description="Case study: Mrs Smith, NHS number 943 476 5919, DOB 01/02/1950")
+    page = client.post("/events/new", data=data).get_data(as_text=True)
+    assert "Check for patient-identifiable information" in page
+    assert db.session.scalars(select(Event)).first() is None
+    assert client.post("/events/new", data={**data, "pid_confirmed": "yes"}).status_code == 303
+
+
+def test_a_speaker_given_by_email_is_linked_to_their_profile(client, db, organiser):
+    speaker = factories.member(display_name="Dr Speaker", email="speaker@nhs.net")
+    factories.sign_in(client, organiser)
+    response = client.post("/events/new", data=_form(speakers="Speaker@nhs.net\nProf Outside Guest"))
+    assert response.status_code == 303
+    event = db.session.scalars(select(Event)).one()
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert f'<a href="/members/{speaker.id}">Dr Speaker</a>' in page and "Prof Outside Guest" in page
+    page = client.post("/events/new", data=_form(speakers="nobody@nhs.net")).get_data(as_text=True)
+    assert "No member has the email address nobody@nhs.net" in page
