@@ -163,12 +163,9 @@ class GuestForm(BaseForm):
                                                            Length(max=160)])
 
 
-class AnswersMixin:
-    """One optional text box per question the organiser asked (names answer_0, answer_1 …)."""
-
-    @staticmethod
-    def answers_from(form_data, questions: list[str]) -> dict[str, str]:
-        return {q: (form_data.get(f"answer_{i}") or "")[:2000] for i, q in enumerate(questions)}
+def answers_from(form_data, questions: list[str]) -> dict[str, str]:
+    """The answers to the organiser's questions: one optional box each (answer_0, answer_1 …)."""
+    return {q: (form_data.get(f"answer_{i}") or "")[:2000] for i, q in enumerate(questions)}
 
 
 class CancelForm(BaseForm):

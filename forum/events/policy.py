@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select
 
 from forum.db import utcnow
 from forum.discussions.policy import _user, is_member
@@ -123,14 +123,3 @@ def cancel_refused_reason(signup: Signup, now: datetime | None = None) -> str | 
 def can_see_joining_link(viewer: Any, event: Event, signup: Signup | None) -> bool:
     """The joining link is for people with a place, and for the event's organisers."""
     return bool(signup and signup.has_place) or can_edit(viewer, event)
-
-
-def organiser_choice(stmt: Select) -> Select:
-    """Members who could be made event organisers (active, not admins already)."""
-    from forum.members.models import User
-
-    return stmt.where(User.status == Status.ACTIVE, or_(User.role != Role.ADMIN))
-
-
-def event_organiser_ids() -> set[int]:
-    return set(db.session.scalars(select(EventOrganiser.user_id)))

@@ -137,13 +137,19 @@ def sign_up_guest(event: Event, *, name: str, email: str, profession: str, organ
     return signup
 
 
+def guest_for_token(token: str, *, salt: str = GUEST_SALT, max_age: int | None = None) -> Signup:
+    """The guest sign-up a link in a guest's email belongs to; BadToken for any other."""
+    payload = tokens.read(salt, token, max_age or current_app.config["VERIFY_TOKEN_MAX_AGE"])
+    signup = db.session.get(Signup, payload["id"])
+    if signup is None or signup.user_id is not None or \
+            payload.get("e") != tokens.fingerprint(signup.guest_email or ""):
+        raise tokens.BadToken
+    return signup
+
+
 def verify_guest(token: str) -> Signup:
     """The guest opened their link: now they take a place (or join the waiting list)."""
-    max_age = current_app.config["VERIFY_TOKEN_MAX_AGE"]
-    payload = tokens.read(GUEST_SALT, token, max_age)
-    signup = db.session.get(Signup, payload["id"])
-    if signup is None or payload.get("e") != tokens.fingerprint(signup.guest_email or ""):
-        raise tokens.BadToken
+    signup = guest_for_token(token)
     if signup.status != SignupStatus.UNVERIFIED:
         return signup  # opened twice: nothing more happens
     if reason := policy.signup_closed_reason(signup.event):
@@ -165,13 +171,7 @@ def cancel_signup(actor: User, signup: Signup) -> Signup:
 
 
 def guest_for_cancel_token(token: str) -> Signup:
-    """The guest sign-up a cancel link (in the guest's emails) belongs to; BadToken otherwise."""
-    payload = tokens.read(GUEST_CANCEL_SALT, token, GUEST_CANCEL_MAX_AGE)
-    signup = db.session.get(Signup, payload["id"])
-    if signup is None or signup.user_id is not None or \
-            payload.get("e") != tokens.fingerprint(signup.guest_email or ""):
-        raise tokens.BadToken
-    return signup
+    return guest_for_token(token, salt=GUEST_CANCEL_SALT, max_age=GUEST_CANCEL_MAX_AGE)
 
 
 def cancel_guest_signup(token: str) -> Signup:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from forum.auth import tokens
 from forum.errors import InvalidInput, NotFound
 from forum.events import calendar, london, policy, queries, signups
-from forum.events.forms import AnswersMixin, FilterForm, GuestForm
+from forum.events.forms import FilterForm, GuestForm, answers_from
 from forum.events.models import KIND_LABELS, Event
 from forum.forms import BaseForm, show_error
 
@@ -90,7 +90,7 @@ def sign_up(event_id: int):
         return redirect(url_for("events.show_event", event_id=event.id), 303)
     try:
         signup = signups.sign_up(current_user, event,
-                                 answers=AnswersMixin.answers_from(request.form, event.question_list))
+                                 answers=answers_from(request.form, event.question_list))
     except InvalidInput as error:
         flash(error.message, "error")
     else:
@@ -132,7 +132,7 @@ def sign_up_guest(event_id: int):
     try:
         signups.sign_up_guest(event, name=form.name.data, email=form.email.data,
                               profession=form.profession.data, organisation=form.organisation.data,
-                              answers=AnswersMixin.answers_from(request.form, event.question_list))
+                              answers=answers_from(request.form, event.question_list))
     except InvalidInput as error:
         show_error(form, error)
         return _event_page(event, guest_form=form, status=400)
@@ -144,10 +144,7 @@ def verify_guest(token: str):
     """The link in a guest's email: a button (so mail scanners opening links change nothing)."""
     form = BaseForm()
     try:
-        payload = tokens.read(signups.GUEST_SALT, token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
-        signup = signups.db.session.get(signups.Signup, payload["id"])
-        if signup is None:
-            raise tokens.BadToken
+        signup = signups.guest_for_token(token)
         if form.validate_on_submit():
             signup = signups.verify_guest(token)
             return redirect(url_for("events.guest_done", event_id=signup.event_id,
