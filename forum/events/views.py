@@ -65,6 +65,8 @@ def _event_page(event: Event, *, guest_form: GuestForm | None = None, status: in
 @bp.get("/events/<int:event_id>")
 def show_event(event_id: int):
     event = load_event(event_id)
+    if not current_user.is_authenticated and not event.is_public and event.status != "draft":
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     policy.require_view(current_user, event)
     return _event_page(event)
 

@@ -104,7 +104,8 @@ def test_visitors_see_public_events_and_are_asked_to_join(client, organiser):
     page = client.get(f"/events/{public.id}").get_data(as_text=True)
     assert "join the community</a> to sign up" in page
     assert "teams.example" not in page
-    assert client.get(f"/events/{members.id}").status_code == 404
+    asked = client.get(f"/events/{members.id}")  # members-only: visitors are asked to sign in
+    assert asked.status_code == 302 and "/login" in asked.location
     assert client.post(f"/events/{public.id}/sign-up").status_code == 302  # to sign in
 
 
