@@ -72,6 +72,11 @@ def can_read_post_body(viewer: Any, post: Post) -> bool:
     return post.hidden_at is None or is_moderator(viewer) or _is_author(viewer, post)
 
 
+def can_mark_board_read(viewer: Any, board: Board) -> bool:
+    """Anyone signed in keeps a reading state on the boards they can read."""
+    return _user(viewer) is not None and can_view_board(viewer, board)
+
+
 def can_start_thread(viewer: Any, board: Board) -> bool:
     """A board an organiser retired keeps its threads but takes no new ones."""
     return board.retired_at is None and is_member(viewer) and can_view_board(viewer, board)
