@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from forum.community import queries as community
 from forum.discussions import policy
@@ -27,16 +27,21 @@ NOT_SHOWN = "The opening post is not shown here. Open the discussion to read it.
 
 def new_threads(**narrowing: Any) -> list[tuple[Thread, Post | None]]:
     """The newest discussions a visitor may see, each with its opening post if a visitor may
-    read it, newest first."""
+    read it, newest first (ids follow creation)."""
+    # The newest ids first, on their own: sorting whole joined rows of every public thread
+    # cost 25 ms on 10,000 threads, the ids alone 1 ms.
+    newest = (discussions.narrowed_threads(None, **narrowing).with_only_columns(Thread.id)
+              .order_by(Thread.id.desc()).limit(FEED_LENGTH))
     threads = list(db.session.scalars(
-        discussions.narrowed_threads(None, **narrowing)
+        select(Thread).where(Thread.id.in_(newest))
         .options(joinedload(Thread.author), joinedload(Thread.board),
                  joinedload(Thread.alliance), selectinload(Thread.professions))
-        .order_by(Thread.created_at.desc(), Thread.id.desc())
-        .limit(FEED_LENGTH)))
-    openings = {post.thread_id: post for post in db.session.scalars(policy.visible_posts(
-        select(Post).where(Post.is_opening.is_(True),
-                           Post.thread_id.in_([t.id for t in threads])), None))}
+        .order_by(Thread.id.desc())))
+    # These threads passed thread_clause as a visitor; their opening posts need only the
+    # post's own rule (post_clause would compute every visible thread again).
+    openings = {post.thread_id: post for post in db.session.scalars(
+        select(Post).where(Post.is_opening.is_(True), Post.thread_id.in_([t.id for t in threads]),
+                           policy.post_shown_clause(None)).options(defer(Post.body_source)))}
     return [(thread, openings.get(thread.id)) for thread in threads]
 
 
