@@ -96,6 +96,32 @@ def test_hidden_and_waiting_discussions_stay_out(client, author):
     assert titles(parsed(client.get("/feeds/discussions"))) == ["Shown"]
 
 
+def test_a_thread_moved_to_a_members_only_board_leaves_every_feed(client, author):
+    thread = f.thread(author, board=f.board(PUBLIC), title="Moving", alliance=f.alliance(),
+                      professions=[f.profession("gp")])
+    moderation.move_thread(f.moderator(), thread, board=f.board(PRIVATE), alliance=f.alliance(),
+                           professions=[f.profession("gp")])
+    for url in ("/feeds/discussions", f"/feeds/boards/{PUBLIC}",
+                "/feeds/alliances/north-central-london", "/feeds/professions/gp"):
+        assert titles(parsed(client.get(url))) == [], url
+
+
+def test_content_is_the_sanitised_html_never_the_source(client, author):
+    f.thread(author, board=f.board(PUBLIC), body="Hi <script>alert(1)</script> *there*")
+    (entry,) = parsed(client.get("/feeds/discussions")).entries
+    raw = client.get("/feeds/discussions").get_data(as_text=True)
+    assert "<em>there</em>" in entry.content[0].value
+    # Read the raw XML (feedparser strips scripts itself): a tag inside type="html" content
+    # would be "&lt;script"; the text the sanitiser kept of it is escaped once more.
+    assert "<script" not in raw and "&lt;script" not in raw.replace("&amp;lt;script", "")
+
+
+def test_head_requests_are_answered_without_a_body(client, author):
+    f.thread(author, board=f.board(PUBLIC))
+    response = client.head("/feeds/discussions")
+    assert response.status_code == 200 and response.get_data() == b"" and response.headers["ETag"]
+
+
 def test_a_hidden_opening_post_leaves_only_a_plain_note(client, author):
     thread = f.thread(author, board=f.board(PUBLIC), body="A phone number 020 7946 0000")
     opening = _db.session.scalar(select(Post).where(Post.thread_id == thread.id))
