@@ -1,0 +1,1 @@
+"""Quality-improvement write-ups."""
