@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 from statistics import median as _median
 from typing import Literal, cast
@@ -308,6 +309,7 @@ _RUNS_TABLE: dict[int, tuple[int, int]] = {
 }
 
 
+@cache
 def runs_expected(useful: int) -> tuple[int, int] | None:
     """Range of runs expected by chance: the table to 60 points, then Swed-Eisenhart's 5% limits."""
     if useful < MIN_USEFUL:
@@ -318,7 +320,10 @@ def runs_expected(useful: int) -> tuple[int, int] | None:
 
 
 def _swed_eisenhart(n1: int, n2: int, tail: float = 0.025) -> tuple[int, int]:
-    """Fewest and most runs with at most `tail` chance each, from the exact runs distribution."""
+    """Fewest and most runs with at most `tail` chance each, from the exact runs distribution.
+
+    Only runs within 7 standard deviations of the expected number are summed: the mass beyond
+    is below 1e-11, and the walk stays short for 10,000 points."""
     log_total = _log_comb(n1 + n2, n1)
 
     def p(r: int) -> float:
@@ -330,14 +335,17 @@ def _swed_eisenhart(n1: int, n2: int, tail: float = 0.025) -> tuple[int, int]:
             ways = [math.log(2) + _log_comb(n1 - 1, k - 1) + _log_comb(n2 - 1, k - 1)]
         return sum(math.exp(w - log_total) for w in ways if w > -math.inf)
 
+    n = n1 + n2
+    mu = 1 + 2 * n1 * n2 / n
+    sd = math.sqrt(2 * n1 * n2 * (2 * n1 * n2 - n) / (n * n * (n - 1)))
     most = 2 * min(n1, n2) + (n1 != n2)
-    lo, cdf = 2, 0.0
-    while cdf + p(lo) <= tail:
-        cdf += p(lo)
+    lo, cdf = max(2, math.floor(mu - 7 * sd)), 0.0
+    while cdf + (q := p(lo)) <= tail:
+        cdf += q
         lo += 1
-    hi, cdf = most, 0.0
-    while cdf + p(hi) <= tail:
-        cdf += p(hi)
+    hi, cdf = min(most, math.ceil(mu + 7 * sd)), 0.0
+    while cdf + (q := p(hi)) <= tail:
+        cdf += q
         hi -= 1
     return lo, hi
 

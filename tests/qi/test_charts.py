@@ -332,6 +332,36 @@ def test_quality_digest_example_sixteen_points_four_runs_is_too_few():
     assert r.runs == 4 and r.too_few_runs
 
 
+def exact_runs_range(n: int) -> tuple[int, int]:
+    """Swed-Eisenhart with whole-number arithmetic: the 2.5% tails of the number of runs."""
+    n1, n2 = n // 2, n - n // 2
+    ways = {}
+    for r in range(2, n + 1):
+        k = r // 2
+        if r % 2 == 0:
+            ways[r] = 2 * math.comb(n1 - 1, k - 1) * math.comb(n2 - 1, k - 1)
+        else:
+            ways[r] = (math.comb(n1 - 1, k - 1) * math.comb(n2 - 1, k)
+                       + math.comb(n1 - 1, k) * math.comb(n2 - 1, k - 1))
+    total = math.comb(n, n1)
+    lo = next(r for r in range(2, n + 1) if sum(ways[s] for s in range(2, r + 1)) * 40 > total)
+    hi = next(r for r in range(n, 1, -1) if sum(ways[s] for s in range(r, n + 1)) * 40 > total)
+    return lo, hi
+
+
+def test_runs_beyond_the_table_follow_swed_eisenhart_exactly():
+    for n in [*range(61, 130), 250, 501]:
+        assert runs_expected(n) == exact_runs_range(n), n
+
+
+def test_runs_table_is_close_to_the_exact_limits():
+    # the published table rounds Swed and Eisenhart's tables its own way, never by more than one
+    # run; a transcription slip would stand out
+    for n in range(10, 61):
+        (lo, hi), (exact_lo, exact_hi) = runs_expected(n), exact_runs_range(n)
+        assert abs(lo - exact_lo) <= 1 and abs(hi - exact_hi) <= 1, n
+
+
 def test_runs_table_and_beyond():
     assert runs_expected(9) is None
     assert runs_expected(10) == (3, 9) and runs_expected(60) == (24, 38)
