@@ -7,10 +7,49 @@ from forum.members.models import Role, Status, User
 from forum.moderation.models import AuditEntry, Report, StaffNote
 from forum.notify.models import Notification, OutboxMessage
 from forum.pages.models import Page, PageRevision
+from forum.qi.models import (
+    Attachment,
+    DataPoint,
+    DriverNode,
+    Measure,
+    PdsaCycle,
+    Revision,
+    TeamMember,
+    TriedIt,
+    WriteUp,
+    writeup_professions,
+)
+from forum.uploads.models import Upload
 
 __all__ = [
-    "Alliance", "AuditEntry", "Board", "Draft", "MemberSession", "Notification", "OutboxMessage",
-    "Page", "PageRevision", "Post", "PostRevision", "Profession", "Report", "Role", "StaffNote",
-    "Status", "Thread", "User",
+    "Alliance",
+    "Attachment",
+    "AuditEntry",
+    "Board",
+    "DataPoint",
+    "Draft",
+    "DriverNode",
+    "Measure",
+    "MemberSession",
+    "Notification",
+    "OutboxMessage",
+    "Page",
+    "PageRevision",
+    "PdsaCycle",
+    "Post",
+    "PostRevision",
+    "Profession",
+    "Report",
+    "Revision",
+    "Role",
+    "StaffNote",
+    "Status",
+    "TeamMember",
+    "Thread",
+    "TriedIt",
+    "Upload",
+    "User",
+    "WriteUp",
     "thread_professions",
+    "writeup_professions",
 ]
