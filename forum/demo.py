@@ -293,6 +293,9 @@ def seed_demo() -> bool:
     from forum.events.seed import seed_events
 
     seed_events(users, now)
+    from forum.qi.seed import seed_qi_demo
+
+    seed_qi_demo(users)
     return True
 
 
