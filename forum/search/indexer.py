@@ -40,7 +40,7 @@ from forum.markup import to_text
 from forum.members.models import User
 from forum.notify.models import OutboxMessage
 from forum.search import writeups
-from forum.search.schema import CODEC, SCHEMA_VERSION, build_schema
+from forum.search.schema import CODEC, SCHEMA_VERSION, build_schema, weighting
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def reading(root: Path | None = None) -> Iterator[Any]:
         cached[1].close()
         cached = None
     if cached is None:
-        cached = _local.searcher = (ix, ix.searcher())
+        cached = _local.searcher = (ix, ix.searcher(weighting=weighting()))
     yield cached[1]
 
 

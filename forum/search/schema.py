@@ -22,6 +22,7 @@ from __future__ import annotations
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+from whoosh.scoring import BM25F
 
 from forum.search.analysis import (
     ForumAnalyzer,
@@ -55,6 +56,13 @@ KINDS = {
 }
 
 AUDIENCES = ("public", "members")
+
+def weighting() -> BM25F:
+    """BM25F as searches score: the lead field is not normalised by length. Only write-ups
+    have one, so its average over every document is near 0 and a write-up's aim would always
+    be far "longer than average" and score next to nothing."""
+    return BM25F(lead_B=0.0)
+
 
 # Groups are numbers (a numeric column is read much faster than a text one): thread ids as
 # they are, other kinds of group above these offsets.
