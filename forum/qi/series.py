@@ -74,6 +74,7 @@ class ParsedSeries:
     delimiter: str = ""
     has_header: bool = False
     encoding: str = ""
+    source: str = ""  # a file's text as decoded, for the edit box
 
     @property
     def ok(self) -> bool:
@@ -184,8 +185,10 @@ def _columns(header: list[str] | None) -> tuple[int, int, int | None, bool]:
     return date_col, value_col, note_col, weekly
 
 
-def parse_text(text: str, *, max_rows: int = MAX_ROWS) -> ParsedSeries:
-    """Rows pasted from a spreadsheet (or a CSV file's text)."""
+def parse_text(text: str, *, max_rows: int = MAX_ROWS, delimiter: str | None = None,
+               header: bool | None = None) -> ParsedSeries:
+    """Rows pasted from a spreadsheet (or a CSV file's text); `delimiter` and `header` are
+    detected unless given (the row-by-row table gives both)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     lines = text.split("\n")
     result = ParsedSeries()
@@ -193,9 +196,11 @@ def parse_text(text: str, *, max_rows: int = MAX_ROWS) -> ParsedSeries:
     if not numbered:
         result.problem = "There are no rows. Paste a date and a value on each line."
         return result
-    delimiter = result.delimiter = detect_delimiter([line for _, line in numbered])
+    delimiter = delimiter or detect_delimiter([line for _, line in numbered])
+    result.delimiter = delimiter
     records = [(n, line, next(csv.reader([line], delimiter=delimiter))) for n, line in numbered]
-    header = records[0][2] if _is_header(records[0][2]) else None
+    first = records[0][2]
+    header = first if (_is_header(first) if header is None else header) else None
     if header is not None:
         records, result.has_header = records[1:], True
     if len(records) > max_rows:
@@ -217,7 +222,8 @@ def parse_text(text: str, *, max_rows: int = MAX_ROWS) -> ParsedSeries:
             value = parse_value(cells[value_col] if value_col < len(cells) else "",
                                 decimal_comma=delimiter == ";")
         except ValueError as error:
-            result.errors.append(RowError(n, line, str(error).capitalize()))
+            reason = str(error)
+            result.errors.append(RowError(n, line, reason[:1].upper() + reason[1:]))
             continue
         if period in seen:
             result.errors.append(RowError(
@@ -286,7 +292,7 @@ def parse_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedSeries:
                                     "File > Save As > CSV, then upload that file.")
     text, encoding = decode(data)
     result = parse_text(text, max_rows=max_rows)
-    result.encoding = encoding
+    result.encoding, result.source = encoding, text.replace("\r\n", "\n").lstrip("\ufeff")
     return result
 
 
@@ -295,6 +301,12 @@ def _looks_utf16(data: bytes) -> bool:
         return True
     sample = data[:4096]
     return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+
+
+def parse_table(rows: list[tuple[str, str, str]]) -> ParsedSeries:
+    """The row-by-row table's (date, value, note) cells, numbered as the table shows them."""
+    lines = ["\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in rows]
+    return parse_text("\n".join(lines), delimiter="\t", header=False)
 
 
 def as_text(rows: list[Row]) -> str:

@@ -162,3 +162,11 @@ def test_the_good_rows_go_back_into_the_box_as_text():
     rows = parse_text("2024-01-01\t5\tfirst\n2024-01-02\t6.25\n").rows
     assert as_text(rows) == "2024-01-01\t5\tfirst\n2024-01-02\t6.25\n"
     assert parse_text(as_text(rows)).rows == [r for r in rows]
+
+
+def test_the_row_by_row_table_keeps_its_row_numbers_and_never_guesses_a_header():
+    from forum.qi.series import parse_table
+
+    result = parse_table([("Value", "3", ""), ("", "", ""), ("2024-01-02", "4", "a\tb")])
+    assert [(e.line, e.reason[:10]) for e in result.errors] == [(1, "“Value” is")]
+    assert [(r.line, r.note) for r in result.rows] == [(3, "a b")]
