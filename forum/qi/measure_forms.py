@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DecimalField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from forum.forms import BaseForm
@@ -21,19 +22,23 @@ CHART_CHOICES = [("auto", "Choose for me: a run chart under 12 points, an SPC ch
 PASTE_MAX = 1_000_000
 
 
+def _choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
 class MeasureForm(BaseForm):
     name = StringField("Name", validators=[InputRequired("Enter the measure's name"),
                                            Length(max=NAME_MAX)])
-    kind = RadioField("Type of measure", choices=KIND_CHOICES, default="outcome",
+    kind = RadioField("Type of measure", choices=_choices(KIND_CHOICES), default="outcome",
                       validators=[InputRequired("Choose outcome, process or balancing")])
     definition = TextAreaField("Operational definition", validators=[
         Length(max=DEFINITION_MAX, message=f"Keep it to {DEFINITION_MAX:,} characters")])
     unit = StringField("Unit", validators=[Length(max=UNIT_MAX)])
-    better = RadioField("Which direction is better?", choices=BETTER_CHOICES, default="",
+    better = RadioField("Which direction is better?", choices=_choices(BETTER_CHOICES), default="",
                         validate_choice=True)
     target = DecimalField("Target (optional)", places=None, validators=[Optional()],
                           render_kw={"inputmode": "decimal"})
-    chart = RadioField("Chart", choices=CHART_CHOICES, default="auto")
+    chart = RadioField("Chart", choices=_choices(CHART_CHOICES), default="auto")
     is_primary = BooleanField("This is the project's primary measure (replicas are compared on it)")
 
 
