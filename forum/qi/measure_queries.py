@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
-from forum.qi.models import DataPoint, Measure, PdsaCycle, TeamMember, WriteUp
+from forum.qi.models import Attachment, DataPoint, Measure, PdsaCycle, TeamMember, WriteUp
 
 MAX_ID = 2**31 - 1
 SPC_FROM = 12  # "auto": a run chart under 12 points, an SPC chart from 12 (Making Data Count)
@@ -61,7 +61,11 @@ def marker_index(periods: list[date], started_on: date) -> int | None:
 
 
 def measures_context(viewer: Any, writeup: WriteUp) -> dict[str, Any]:
-    """Three queries: measures (with points), and the cycles marked on them."""
+    """What qi/_measures.html and qi/_attachments.html show, in five queries: measures (with
+    their points), the cycles marked on them, the files, and the team (who may add files)."""
+    from forum.qi.attachments import can_attach
+
+    team, coauthors = team_ids(writeup)
     measures = list(db.session.scalars(
         select(Measure).where(Measure.writeup_id == writeup.id)
         .order_by(Measure.position, Measure.id).options(selectinload(Measure.points))))
@@ -80,7 +84,11 @@ def measures_context(viewer: Any, writeup: WriteUp) -> dict[str, Any]:
                 if index is not None:
                     view.markers.append(Marker(cycle, index, cycle.rebase))
         views.append(view)
-    return {"measures": views}
+    attachments = list(db.session.scalars(
+        select(Attachment).where(Attachment.writeup_id == writeup.id).order_by(Attachment.id)
+        .options(joinedload(Attachment.upload))))
+    return {"measures": views, "attachments": attachments,
+            "can_attach": can_attach(viewer, writeup, team, coauthors)}
 
 
 def get_measure(measure_id: int) -> Measure | None:

@@ -15,7 +15,7 @@ from forum.forms import show_error
 from forum.moderation import guard
 from forum.qi import measure_queries as queries
 from forum.qi import measures as services
-from forum.qi.measure_forms import MeasureForm, PasteForm, PointForm, UploadSeriesForm
+from forum.qi.measure_forms import PASTE_MAX, MeasureForm, PasteForm, PointForm, UploadSeriesForm
 from forum.qi.models import DataPoint, Measure, WriteUp
 from forum.qi.policy import can_edit, can_read
 from forum.qi.series import ParsedSeries, parse_csv, parse_table, parse_text
@@ -24,6 +24,7 @@ from forum.qi.views import bp
 TABLE_ROWS = 5  # blank rows the row-by-row table starts with
 TABLE_MAX = 60
 CSV_MAX_BYTES = 2 * 1024 * 1024  # 5,000 rows with notes fit easily
+TOO_MUCH_TEXT = "That is too much text: paste at most 5,000 rows. Nothing was saved."
 
 
 def _editable(writeup: WriteUp) -> WriteUp:
@@ -158,18 +159,23 @@ def _save(measure: Measure, parsed: ParsedSeries, *, replace: bool, drop: bool) 
 @login_required
 def measure_data(measure_id: int):
     measure = _measure(measure_id)
-    mode = request.form.get("mode", "") if request.method == "POST" else ""
+    # The mode is in the address, so it is known even when the body is too large to read.
+    mode = request.args.get("mode", "") if request.method == "POST" else ""
     state: dict[str, Any] = {"mode": mode, "parsed": None, "error": None, "pid": None,
                              "cells": [("", "", "")] * TABLE_ROWS}
-    if mode == "upload":  # may be larger than the site's usual request
+    if mode == "upload":
         request.max_content_length = CSV_MAX_BYTES + 64 * 1024
+    elif mode == "paste":  # Flask keeps form text to 500 KB unless told; 5,000 rows may be more
+        request.max_form_memory_size = PASTE_MAX * 4 + 64 * 1024
     try:
         paste, upload = PasteForm(prefix="paste"), UploadSeriesForm(prefix="upload")
+        request.form  # noqa: B018  (reads the body here, so a too-large one is caught)
     except RequestEntityTooLarge:
         paste, upload = PasteForm(prefix="paste", formdata=None), UploadSeriesForm(
             prefix="upload", formdata=None)
-        state["error"] = "The file is larger than 2 MB: a CSV of 5,000 rows is far smaller. " \
-                         "Check it is the right file."
+        state["error"] = (TOO_MUCH_TEXT if mode == "paste" else
+                          "The file is larger than 2 MB: a CSV of 5,000 rows is far smaller. "
+                          "Check it is the right file.")
         return _data_page(measure, paste, upload, state, 413)
     if request.method == "POST" and paste.validate_on_submit():
         parsed, replace = None, False
