@@ -10,12 +10,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum.charts.svg import Marker as ChartMarker
 from forum.extensions import db
+from forum.qi.drawing import ChartView, chart_view
 from forum.qi.models import Attachment, DataPoint, Measure, PdsaCycle, TeamMember, WriteUp
 
 MAX_ID = 2**31 - 1
@@ -48,10 +51,31 @@ class MeasureView:
     def values(self) -> list[float]:
         return [p.value for p in self.points]
 
+    @cached_property
+    def chart(self) -> ChartView | None:
+        """The chart, its findings in words and its table (None with no data)."""
+        if not self.points:
+            return None
+        m = self.measure
+        return chart_view(
+            self.values, [period_label(p) for p in self.points], title=m.name,
+            chart_id=f"measure-{m.id}-chart", unit=m.unit, notes=[p.note for p in self.points],
+            better=m.better if m.better in ("up", "down") else None, target=m.target,
+            rebase_at=self.rebase_at, chart_type=self.chart_kind,
+            markers=[ChartMarker(mk.index, f"PDSA: {mk.cycle.change_idea}") for mk in self.markers])
+
     @property
     def rebase_at(self) -> list[int]:
         """Where limits are recalculated: never at the first point, each index once."""
         return sorted({m.index for m in self.markers if m.rebase and m.index > 0})
+
+
+def period_label(point: DataPoint) -> str:
+    """"March 2024", "w/c 4 Mar 2024" or "4 Mar 2024", as the point's kind says."""
+    day = point.period
+    if point.period_kind == "month":
+        return f"{day:%B %Y}"
+    return f"{'w/c ' if point.period_kind == 'week' else ''}{day.day} {day:%b %Y}"
 
 
 def marker_index(periods: list[date], started_on: date) -> int | None:

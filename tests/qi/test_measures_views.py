@@ -228,3 +228,30 @@ def test_five_thousand_pasted_rows_with_notes_are_saved(client, setup):
     assert len(text.encode()) > 500_000  # beyond Flask's usual limit for form text
     response = client.post(f"/qi/measures/{made.id}/data?mode=paste", data={"paste-text": text})
     assert response.status_code == 302 and len(_points(made)) == 5_000
+
+
+def test_the_page_draws_each_measures_chart_with_its_signals(client, setup):
+    author, item, _ = setup
+    # 20 weekly points: 10 low then 10 high, a clear shift; higher is better.
+    measure(author, item, name="Screened", points=[3, 4, 3, 5, 4, 3, 4, 5, 3, 4,
+            9, 10, 9, 11, 10, 9, 10, 11, 9, 10], better="up", unit="%")
+    measure(author, item, name="Few", points=[1, 2, 3])
+    page = client.get(f"/qi/{item.id}/measures").get_data(as_text=True)
+    assert page.count('role="img"') >= 2
+    assert "SPC chart (XmR)" in page and "Run chart" in page
+    assert "chart-dot--improvement" in page  # the shift's points, coloured as improvement
+    assert "What the chart shows" in page
+
+
+def test_a_rebase_cycle_is_marked_and_recalculates_the_limits(client, setup):
+    from datetime import date
+
+    from tests.qi.data_factories import cycle
+
+    author, item, _ = setup
+    made = measure(author, item, name="Rebased", points=[5, 6] * 6 + [9, 10] * 6)
+    cycle(item, made, started_on=date(2020, 3, 25), rebase=True)
+    page = client.get(f"/qi/{item.id}/measures").get_data(as_text=True)
+    assert "chart-marker" in page and "PDSA: New template" in page
+    assert "limits recalculated from here" in page
+    assert page.count('class="chart-ref chart-ref--mean"') == 2  # a mean for each segment
