@@ -94,12 +94,13 @@ def test_no_file_chosen_says_so(client, team):
 
 def test_a_download_is_an_attachment_with_nosniff_and_a_sandbox(client, team):
     item = team[0]
-    _post(client, item, files.office("docx"), "notes.pdf")  # a Word file, whatever its name
+    word = files.office("docx")
+    _post(client, item, word, "notes.pdf")  # a Word file, whatever its name
     attachment = db.session.scalars(select(Attachment)).one()
     response = client.get(f"/qi/attachments/{attachment.id}/anything")
     assert response.status_code == 302 and response.headers["Location"].endswith("/notes.docx")
     response = client.get(f"/qi/attachments/{attachment.id}/notes.docx")
-    assert response.status_code == 200 and response.data == files.office("docx")
+    assert response.status_code == 200 and response.data == word
     assert response.headers["Content-Disposition"] == "attachment; filename=notes.docx"
     assert response.headers["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
