@@ -6,12 +6,12 @@ without JavaScript.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from forum.errors import InvalidInput
 from forum.extensions import db
 from forum.members.models import User
-from forum.qi.models import DriverNode, WriteUp
+from forum.qi.models import DriverNode, PdsaCycle, WriteUp
 from forum.qi.services import clean_line, keep_revision, require_edit, touched
 
 TEXT_MAX = 300
@@ -75,11 +75,20 @@ def edit_driver(actor: User, node: DriverNode, *, text: str,
 
 
 def delete_driver(actor: User, node: DriverNode) -> None:
-    """The box and everything under it (the database cascades to its children)."""
+    """The box and everything under it (deleted here, deepest first, rather than left to
+    the database's cascade, which SQLite applies only with foreign keys switched on)."""
     writeup = node.writeup
     require_edit(actor, writeup)
     parent_id = node.parent_id
-    db.session.delete(node)
+    doomed, frontier = [node.id], [node.id]
+    while frontier:
+        frontier = list(db.session.scalars(select(DriverNode.id)
+                                           .where(DriverNode.parent_id.in_(frontier))))
+        doomed += frontier
+    db.session.execute(update(PdsaCycle).where(PdsaCycle.change_node_id.in_(doomed))
+                       .values(change_node_id=None))
+    db.session.execute(delete(DriverNode).where(DriverNode.id.in_(doomed[::-1]))
+                       .execution_options(synchronize_session="fetch"))
     db.session.flush()
     _renumber(_siblings(writeup.id, parent_id))
     _changed(actor, writeup)

@@ -73,19 +73,21 @@ class AboutForm(BaseForm):
         DataRequired("Enter a title"), Length(max=200, message="Title must be 200 characters or fewer")])
     summary = markdown("Summary")
     background = markdown("The problem and why it matters")
-    setting = RadioField("Setting", choices=_setting_choices(), default="general-practice",
+    setting = RadioField("Setting", default="general-practice",
                          validate_choice=False, validators=[OneOf("Choose a setting from the list")])
     alliance = SelectField("Cancer alliance", coerce=as_id, validate_choice=False,
                            validators=[OneOf("Choose an alliance from the list")])
     professions = MultiCheckboxField("Professions involved", coerce=as_id, validate_choice=False,
                                      validators=[OneOf("Choose professions from the list")])
-    status = RadioField("Status", choices=_status_choices(), default="idea", validate_choice=False,
+    status = RadioField("Status", default="idea", validate_choice=False,
                         validators=[OneOf("Choose a status from the list")])
     start_date = DateText("Start date (optional)")
 
     def set_choices(self, alliances: Iterable[Alliance], professions: Iterable[Profession]) -> None:
         from forum.discussions.queries import PAN_LONDON_NAME, is_pan_london
 
+        self.setting.choices = _setting_choices()
+        self.status.choices = _status_choices()
         self.alliance.choices = [("", PAN_LONDON_NAME)] + [
             (a.id, a.name) for a in alliances if not is_pan_london(a)]
         self.professions.choices = [(p.id, p.name) for p in professions]
@@ -144,9 +146,8 @@ class CycleForm(BaseForm):
     prediction = markdown("Prediction")
     do = markdown("Do")
     study = markdown("Study")
-    act = RadioField("Act", choices=[("", "Not decided yet")] + [
-        (a.value, a.value.capitalize()) for a in PdsaAct], default="", validate_choice=False,
-        validators=[OneOf("Choose adopt, adapt or abandon")])
+    act = RadioField("Act", default="", validate_choice=False,
+                     validators=[OneOf("Choose adopt, adapt or abandon")])
     act_notes = markdown("What you decided and why")
     started_on = DateText("Started on (optional)")
     ended_on = DateText("Ended on (optional)")
@@ -155,6 +156,8 @@ class CycleForm(BaseForm):
     rebase = BooleanField("This was a lasting change: recalculate the chart's limits from here")
 
     def set_choices(self, change_ideas, measures) -> None:
+        self.act.choices = [("", "Not decided yet")] + [
+            (a.value, a.value.capitalize()) for a in PdsaAct]
         self.change_node.choices = [("", "None")] + [(n.id, n.text) for n in change_ideas]
         self.measure.choices = [("", "None")] + [(m.id, m.name) for m in measures]
 

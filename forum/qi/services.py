@@ -274,7 +274,10 @@ def _open_thread(actor: User, writeup: WriteUp) -> None:
     board = db.session.scalar(select(Board).where(Board.slug == QI_BOARD_SLUG))
     if board is None:
         return  # no Quality improvement board on this site: the write-up stands alone
-    link = url_for("qi.show_writeup", writeup_id=writeup.id)
+    try:
+        link = url_for("qi.show_writeup", writeup_id=writeup.id)
+    except RuntimeError:  # outside a request (the demo's seeding): the path is known
+        link = f"/qi/{writeup.id}"
     summary = writeup.summary.split("\n\n")[0]
     body = (f"A QI write-up has been shared: **[{writeup.title}]({link})**.\n\n"
             f"{summary}\n\nAsk the team questions about it here.")
