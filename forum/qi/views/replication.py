@@ -71,7 +71,8 @@ def tried(writeup_id: int):
                 flash("Thank you: your note is on the project's page." if mine is None
                       else "Your note is changed.", "success")
                 return redirect(_page(writeup) + "#tried", 303)
-    return render_template("qi/tried.html", writeup=writeup, form=form, mine=mine, pid=pid)
+    return render_template("qi/tried.html", writeup=writeup, form=form, mine=mine, pid=pid,
+                           pid_labels={"note": "note"})
 
 
 @bp.post("/<int:writeup_id>/tried/remove")
