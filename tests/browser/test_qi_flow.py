@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 import time
 
-from .helpers import make_member, sign_in, sign_out, submit, unique
+import pytest
+
+from .helpers import make_member, same_on_every_database, sign_in, sign_out, submit, unique
 
 # Fourteen months: steady around 21, then a jump to about 46 (points beyond the limits).
 SERIES = "\n".join(f"2024-{m:02d}-01\t{v}" for m, v in enumerate(
@@ -54,15 +56,15 @@ def test_a_project_from_first_draft_to_a_replica(page, live_server, js):
     page.get_by_label("Unit").fill("%")
     page.get_by_label("Higher is better").check()
     page.get_by_label("This is the project's primary measure").check()
-    submit(page, page.get_by_role("button", name="Save the measure"))
-    submit(page, page.get_by_role("link", name="Add or change data: Referrals within two weeks"))
+    submit(page, page.get_by_role("button", name="Save the measure"))  # on to its data
     page.get_by_label("Paste rows from a spreadsheet").fill(SERIES)
     submit(page, page.get_by_role("button", name="Check and save"))
 
     # The chart and what it shows.
     chart = page.locator(".qi-measure svg[role=img]")
     assert chart.count() == 1
-    assert "Referrals within two weeks" in chart.locator("title").inner_text()
+    assert "Referrals within two weeks" in page.locator(".qi-measure svg[role=img] > title").text_content()
+    assert page.locator(".qi-measure .chart-dot--improvement").count() >= 1  # special cause, good
     findings = page.locator(".chart-findings__item")
     assert findings.count() >= 1, page.locator(".chart-findings").inner_text()
     assert page.locator("table.table tbody tr").count() >= 14
@@ -110,3 +112,165 @@ def test_a_project_from_first_draft_to_a_replica(page, live_server, js):
     page.get_by_label("Tried it in your service? Say how it went (optional)").fill("It worked for us.")
     submit(page, page.get_by_role("button", name="We tried this"))
     assert "It worked for us." in page.locator("#tried-list").inner_text()
+
+
+# --- every new page type: axe, the Nu HTML Checker, and the XSS sweep of the new text ---------
+
+def _writeup(author, title: str, *, summary: str, values: list[float], original=None):
+    """A published write-up (or a published replica of `original`) with a primary measure."""
+    from datetime import date
+
+    from forum.qi import measures, replication, services
+    from forum.qi.series import Row
+
+    if original is None:
+        w = services.start_writeup(author, title=title, summary=summary)
+        measures.add_measure(author, w, name="Offers", unit="%", better="up", is_primary=True)
+    else:
+        w = replication.replicate_writeup(author, original)
+        services.edit_writeup(author, w, {"summary": summary})
+    from forum.extensions import db
+    from forum.qi.models import Measure
+
+    measure = db.session.scalars(db.select(Measure).where(Measure.writeup_id == w.id)).first()
+    measures.save_points(author, measure, [Row(n + 1, date(2024, n + 1, 1), "month", v)
+                                           for n, v in enumerate(values)])
+    return services.publish_writeup(author, w)
+
+
+@pytest.fixture(scope="module")
+def lineage(live_server) -> dict:
+    """An original with a published replica, a 'We tried this' note, a report; a hidden one."""
+    import factories
+
+    from forum.qi import moderation, replication
+
+    with live_server.db():
+        author = factories.member(email=f"{unique()}@nhs.net", display_name="Orla Original")
+        other = factories.member(email=f"{unique()}@nhs.net", display_name="Rex Replica",
+                                 alliance_slug="south-east-london")
+        reader = factories.member(email=f"{unique()}@nhs.net", display_name="Tia Tried")
+        moderator = factories.moderator(email=f"{unique()}@nhs.net", display_name="Mo Derator")
+        original = _writeup(author, "Lymphoedema referral lineagecheck", summary="Direct referral.",
+                            values=[20, 22, 21, 23, 30, 34, 36, 38])
+        replica = _writeup(other, "", summary="The same in SEL.", values=[10, 12, 15, 18],
+                           original=original)
+        replication.mark_tried(reader, original, note="We tried it: **it worked**.")
+        moderation.report_writeup(reader, original, reason="unsafe", detail="Check the dose")
+        hidden = _writeup(author, "Hidden project", summary="To be hidden.", values=[1, 2])
+        moderation.hide_writeup(moderator, hidden, reason="Names a patient")
+        return {"original": original.id, "replica": replica.id, "hidden": hidden.id,
+                "author": author.email, "reader": reader.email, "moderator": moderator.email,
+                "other": other.email}
+
+
+@same_on_every_database
+def test_the_new_qi_pages_pass_axe_and_the_html_checker(browser, live_server, lineage, tmp_path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .helpers import new_context
+    from .test_html import validate
+    from .test_pages import AXE_OPTIONS
+
+    states: dict[str, tuple] = {}
+    original = lineage["original"]
+
+    def keep(page, name: str, response) -> None:
+        assert response.status == 200, name
+        states[name] = (Axe().run(page, options=AXE_OPTIONS), response.text())
+
+    def as_(email: str):
+        context = new_context(browser, live_server, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        sign_in(page, live_server, email)
+        return context, page
+
+    live_server.wait_for_outbox(timeout=60)
+    context, page = as_(lineage["other"])
+    keep(page, "qi-lineage-original", page.goto(live_server.url_for("qi.show_writeup", writeup_id=original)))
+    keep(page, "qi-lineage-replica", page.goto(live_server.url_for("qi.show_writeup",
+                                                                   writeup_id=lineage["replica"])))
+    keep(page, "qi-search", page.goto(live_server.url_for("search.search", q="lineagecheck")))
+    assert page.locator(f"#result-qi-{original}").count() == 1
+    keep(page, "qi-tried", page.goto(live_server.url_for("qi.tried", writeup_id=original)))
+    page.get_by_label("What you did and how it went (optional)").fill("NHS number 943 476 5919")
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="We tried this").click()
+    assert page.locator("#pid-guard").count() == 1
+    keep(page, "qi-tried-patient-data", nav.value)
+    keep(page, "qi-report", page.goto(live_server.url_for("qi.report_writeup", writeup_id=original)))
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="Send report").click()
+    assert page.locator(".error-summary").count() == 1
+    keep(page, "qi-report-errors", nav.value)
+    context.close()
+
+    context, page = as_(lineage["author"])
+    keep(page, "qi-hidden-team", page.goto(live_server.url_for("qi.show_writeup",
+                                                               writeup_id=lineage["hidden"])))
+    assert page.locator("#hidden-notice").count() == 1
+    context.close()
+
+    context, page = as_(lineage["moderator"])
+    keep(page, "qi-moderation-queue", page.goto(live_server.url_for("moderation.queue")))
+    assert page.locator(f"#reported-writeup-{original}").count() == 1
+    keep(page, "qi-hide", page.goto(live_server.url_for("qi.hide_writeup", writeup_id=original)))
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="Hide write-up").click()
+    keep(page, "qi-hide-errors", nav.value)
+    keep(page, "qi-audit", page.goto(live_server.url_for("moderation.audit_log", target_type="qi_writeup")))
+    context.close()
+
+    failures = [f"{name}: {results.generate_report()}" for name, (results, _) in states.items()
+                if results.violations_count]
+    assert failures == []
+    files = []
+    for name, (_, html) in states.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(path)
+    errors = validate(files)
+    report = "\n".join(f"{name}: {m}" for name, found in sorted(errors.items()) for m in found)
+    assert report == "", f"HTML errors:\n{report}"
+
+
+@same_on_every_database
+def test_no_payload_executes_in_tried_notes_report_details_or_writeup_search_results(
+        browser, live_server, lineage):
+    """The new text fields (a 'We tried this' note, a report's detail shown in the queue) and
+    write-ups in the search results, through the XSS sweep's recorder and markup check."""
+    import factories
+
+    from forum.qi import moderation, replication
+
+    from .test_xss import Tally, Watcher, load_payloads, sample_of
+
+    payloads = sample_of(load_payloads(), 40, max_len=300)
+    with live_server.db() as db:
+        from forum.qi.models import WriteUp
+
+        original = db.session.get(WriteUp, lineage["original"])
+        for n, payload in enumerate(payloads):
+            member = factories.member(email=f"{unique()}@nhs.net")
+            replication.mark_tried(member, original, note=payload)
+            if n == 0:  # one more report (three would hide it)
+                moderation.report_writeup(member, original, reason="other", detail=payload)
+        for payload in payloads[:10]:  # payloads as write-up titles and summaries, in search
+            author = factories.member(email=f"{unique()}@nhs.net")
+            _writeup(author, f"xsscheck {payload}"[:200], summary=f"xsscheck {payload}", values=[1, 2])
+    live_server.wait_for_outbox(timeout=60)
+    tally = Tally()
+    watcher = Watcher(browser, live_server, tally)
+    try:
+        sign_in(watcher.page, live_server, lineage["moderator"])
+        watcher.goto(live_server.url_for("qi.show_writeup", writeup_id=lineage["original"]))
+        assert watcher.page.locator(".qi-tried__item").count() >= len(payloads)
+        watcher.goto(live_server.url_for("moderation.queue"))
+        watcher.goto(live_server.url_for("search.search", q="xsscheck"))
+        assert watcher.page.locator(".search-result--qi").count() >= 1
+        watcher.goto(live_server.url_for("search.search", q="xsscheck", kind="qi"))
+    finally:
+        watcher.close()
+    assert tally.executions == []
+    assert tally.csp == []
+    assert tally.markup == []

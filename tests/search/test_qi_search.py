@@ -180,3 +180,20 @@ def test_the_results_page_shows_a_writeup_as_itself(author, reader, client, sync
     assert "1 QI write-up and 1 post in 1 discussion for" in html  # and its discussion
     assert "Opening post by" not in body
     assert 'value="qi"' in html  # the Show filter offers write-ups
+
+
+def test_the_results_page_makes_the_same_queries_for_1_and_20_writeups(author, reader, client,
+                                                                       sync, count_queries):
+    writeup(author, title="Lymphoedema pathway 0")
+    sync()
+    f.sign_in(client, reader)
+    client.get("/search?q=lymphoedema&kind=qi")
+    with count_queries() as one:
+        client.get("/search?q=lymphoedema&kind=qi")
+    for n in range(1, 20):
+        writeup(author, title=f"Lymphoedema pathway {n}")
+    sync()
+    with count_queries() as twenty:
+        html = client.get("/search?q=lymphoedema&kind=qi").get_data(as_text=True)
+    assert html.count('class="search-result search-result--qi"') == 10  # a page
+    assert twenty.count == one.count
