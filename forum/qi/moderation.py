@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from forum import outbox
 from forum.db import utcnow
@@ -19,6 +19,7 @@ from forum.members.models import User
 from forum.moderation import policy as moderation_policy
 from forum.moderation.models import REPORT_REASONS, Report, ReportStatus
 from forum.moderation.services.common import _reason, _site, _text, audit, tell
+from forum.moderation.services.reports import _claim
 from forum.qi import policy
 from forum.qi.models import TeamMember, WriteUp
 from forum.qi.replication import recount_replicas
@@ -152,14 +153,7 @@ def resolve_writeup_reports(actor: User, writeup: WriteUp, *, outcome: str,
         Report.writeup_id == writeup.id, Report.status == ReportStatus.OPEN)))
     if not reports:
         raise InvalidInput("There are no open reports on this write-up.")
-    claimed = db.session.execute(
-        update(Report).where(Report.id.in_([r.id for r in reports]),
-                             Report.status == ReportStatus.OPEN)
-        .values(status=ReportStatus.RESOLVED).execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != len(reports):
-        db.session.rollback()
-        raise InvalidInput("Another moderator has just answered these reports.")
+    _claim(reports)  # of two moderators answering at once, the second is told
     reasons = ", ".join(dict.fromkeys(REPORT_REASONS[r.reason].lower() for r in reports))
     why = note or f"Reported by members: {reasons}."
     if outcome == "dismiss":
