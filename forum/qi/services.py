@@ -281,9 +281,15 @@ def _open_thread(actor: User, writeup: WriteUp) -> None:
     summary = writeup.summary.split("\n\n")[0]
     body = (f"A QI write-up has been shared: **[{writeup.title}]({link})**.\n\n"
             f"{summary}\n\nAsk the team questions about it here.")
-    thread = discussions.start_thread(actor, board=board, title=writeup.title, body=body,
-                                      alliance=writeup.alliance,
-                                      professions=writeup.professions)
+    try:
+        thread = discussions.start_thread(actor, board=board, title=writeup.title, body=body,
+                                          alliance=writeup.alliance,
+                                          professions=writeup.professions)
+    except (PermissionDenied, InvalidInput):
+        # The board refuses this member (slow mode, a closed board): the write-up is
+        # published all the same, and the thread is opened the next time it is published.
+        db.session.rollback()
+        return
     writeup.thread_id = thread.id
     db.session.commit()
 
