@@ -255,3 +255,20 @@ def test_a_rebase_cycle_is_marked_and_recalculates_the_limits(client, setup):
     assert "chart-marker" in page and "PDSA: New template" in page
     assert "limits recalculated from here" in page
     assert page.count('class="chart-ref chart-ref--mean"') == 2  # a mean for each segment
+
+
+def test_the_write_up_page_shows_the_charts_in_the_same_queries_for_one_or_four(client, db,
+                                                                              count_queries):
+    counts = []
+    for n in (1, 4):
+        author = factories.member()
+        item = writeup(author)
+        for i in range(n):
+            measure(author, item, name=f"Measure {i}", points=40)
+        sign_in(client, author)
+        client.get(f"/qi/{item.id}")
+        with count_queries() as q:
+            page = client.get(f"/qi/{item.id}").get_data(as_text=True)
+        assert page.count('class="qi-measure"') == n and page.count('role="img"') >= n
+        counts.append(q.count)
+    assert counts[0] == counts[1]
