@@ -150,7 +150,8 @@ def _save(measure: Measure, parsed: ParsedSeries, *, replace: bool, drop: bool) 
     if not parsed.rows:
         return "There are no rows left to save."
     added, updated = services.save_points(current_user, measure, parsed.rows, replace=replace)
-    dropped = f" {len(parsed.errors)} wrong rows left out." if parsed.errors else ""
+    n = len(parsed.errors)
+    dropped = f" {n} wrong {'row' if n == 1 else 'rows'} left out." if n else ""
     flash(f"{added} added, {updated} updated.{dropped} " + " ".join(parsed.notices))
     return None
 
