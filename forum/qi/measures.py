@@ -18,7 +18,7 @@ from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
 from forum.markup import render
 from forum.members.models import User
-from forum.qi.measure_queries import team_ids
+from forum.qi.measure_queries import draw_chart, team_ids, view_of
 from forum.qi.models import DataPoint, Measure, MeasureKind, WriteUp
 from forum.qi.policy import can_edit
 from forum.qi.series import MAX_NOTE, MAX_ROWS, Row
@@ -36,10 +36,21 @@ def _check(actor: User, writeup: WriteUp) -> None:
         raise PermissionDenied("Only the write-up's author and co-authors can change its measures.")
 
 
-def _touch(writeup: WriteUp) -> None:
-    """What every change does before its one commit: search sees it, the page is fresh."""
+def _touch(writeup: WriteUp, measure: Measure | None = None) -> None:
+    """What every change does before its one commit: search sees it, the page is fresh, and
+    the measure's chart is drawn now, once, rather than on every view of the page."""
     writeup.updated_at = utcnow()
     outbox.enqueue("search", {"kind": "qi", "id": writeup.id})
+    if measure is not None:
+        redraw_chart(measure)
+
+
+def redraw_chart(measure: Measure) -> None:
+    """Store the measure's chart as drawn from its data now (the caller commits). Also for
+    other services whose change shows on a chart (a PDSA cycle marked on it)."""
+    db.session.flush()
+    view = view_of(measure)
+    measure.chart_html, measure.chart_key = str(draw_chart(view)), view.chart_key
 
 
 def _apply(measure: Measure, *, name: str, kind: str, definition: str, unit: str,
@@ -81,7 +92,7 @@ def add_measure(actor: User, writeup: WriteUp, *, name: str, kind: str = Measure
     db.session.add(measure)
     db.session.flush()
     _set_primary(writeup, measure, is_primary)
-    _touch(writeup)
+    _touch(writeup, measure)
     db.session.commit()
     return measure
 
@@ -94,7 +105,7 @@ def edit_measure(actor: User, measure: Measure, *, name: str, kind: str, definit
     _apply(measure, name=name, kind=kind, definition=definition, unit=unit, better=better,
            target=target, chart=chart)
     _set_primary(writeup, measure, is_primary)
-    _touch(writeup)
+    _touch(writeup, measure)
     db.session.commit()
     return measure
 
@@ -153,7 +164,7 @@ def save_points(actor: User, measure: Measure, rows: Sequence[Row], *,
             updated += 1
         point.period_kind, point.value = row.period_kind, row.value
         _set_note(point, row.note)
-    _touch(writeup)
+    _touch(writeup, measure)
     db.session.commit()
     return added, updated
 
@@ -177,7 +188,7 @@ def edit_point(actor: User, point: DataPoint, *, period: date, period_kind: str,
         raise InvalidInput(f"There is already a value for {period:%-d %B %Y}", field="period")
     point.period, point.period_kind, point.value = period, period_kind, value
     _set_note(point, note)
-    _touch(writeup)
+    _touch(writeup, point.measure)
     db.session.commit()
     return point
 
@@ -185,6 +196,7 @@ def edit_point(actor: User, point: DataPoint, *, period: date, period_kind: str,
 def delete_point(actor: User, point: DataPoint) -> None:
     writeup = point.measure.writeup
     _check(actor, writeup)
+    measure = point.measure
     db.session.delete(point)
-    _touch(writeup)
+    _touch(writeup, measure)
     db.session.commit()
