@@ -74,6 +74,8 @@ def test_pasting_rows_with_errors_saves_nothing_and_keeps_the_text(client, setup
                            data={"paste-text": text, "drop": "1"})
     assert response.status_code == 302
     assert _points(made) == [("2024-01-01", 5.0, ""), ("2024-03-01", 7.0, "")]
+    saved = client.get(f"/qi/measures/{made.id}/data").get_data(as_text=True)
+    assert "Saved data (2 points)" in saved and "January 2024" in saved and "March 2024" in saved
 
 
 def test_row_by_row_entry_adds_rows_without_javascript(client, setup):

@@ -215,6 +215,7 @@ def _data_page(measure: Measure, paste: PasteForm, upload: UploadSeriesForm,
                state: dict[str, Any], status: int = 200):
     return render_template("qi/measure_data.html", writeup=measure.writeup, measure=measure,
                            points=queries.measure_points(measure), paste=paste, upload=upload,
+                           period_label=queries.period_label,
                            **state), status
 
 
