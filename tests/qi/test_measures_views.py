@@ -274,3 +274,13 @@ def test_the_write_up_page_shows_the_charts_in_the_same_queries_for_one_or_four(
         assert page.count('class="qi-measure"') == n and page.count('role="img"') >= n
         counts.append(q.count)
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("values", [[4.0], [5.0] * 20, [-3.0, -1.5, 0.0, -2.0] * 4, [7.0, 7.0]],
+                         ids=["one point", "all equal", "negatives", "two equal"])
+def test_awkward_series_draw_a_chart_not_an_error(client, setup, values):
+    author, item, _ = setup
+    made = measure(author, item, name="Awkward", points=values)
+    response = client.get(f"/qi/{item.id}")
+    assert response.status_code == 200
+    assert f'id="measure-{made.id}-chart"' in response.get_data(as_text=True)
