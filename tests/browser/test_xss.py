@@ -49,7 +49,8 @@ DOM_CHECK = """() => {
     'base', 'meta', 'link', 'style', 'form', 'input', 'button', 'textarea', 'select', 'svg',
     'math', 'template', 'portal', 'img', 'video', 'audio', 'source']);
   const found = [];
-  const written = '.post__body, .preview, .search-result__snippet, .search-result__title';
+  const written = '.post__body, .preview, .search-result__snippet, .search-result__title, ' +
+    '.qi-section .markdown, .qi-diagram__box, .qi-tree__box, .result-list__snippet';
   for (const el of document.querySelectorAll(written)) {
     for (const inner of el.querySelectorAll('*')) {
       const tag = inner.tagName.toLowerCase();
@@ -266,6 +267,10 @@ def test_no_payload_executes_in_the_browser(browser, live_server, sample):
             watcher.tried("display name")
             watcher.tried("organisation")
 
+        # QI write-ups: every text field, driver boxes, a PDSA cycle and a team role.
+        if live_server.has_endpoint("qi.new_writeup"):
+            qi_sweep(watcher, live_server, payloads, titles, names)
+
         # Search: payloads as queries, and results whose snippets come from the payload posts.
         if live_server.has_endpoint("search.search"):
             live_server.wait_for_outbox(timeout=60)
@@ -283,6 +288,69 @@ def test_no_payload_executes_in_the_browser(browser, live_server, sample):
     assert tally.csp == []
     assert tally.markup == []
     assert tally.by_field["post body"] == len(payloads)
+
+
+QI_FIELDS = {"about": ["Summary", "The problem and why it matters"], "aim": ["Aim"],
+             "results": ["Results", "What we learned", "What you need", "Pitfalls"]}
+QI_CYCLE_FIELDS = ["Plan", "Prediction", "Do", "Study", "What you decided and why"]
+
+
+def _qi_submit(watcher, form, button: str) -> None:
+    """Send a QI form; if the patient-data guard stops it, confirm and send it again."""
+    watcher.submit(form.get_by_role("button", name=button))
+    page = watcher.page
+    if page.locator("#pid-confirm").count():
+        page.locator("#pid-confirm").check()
+        watcher.submit(page.get_by_role("button", name=button))
+
+
+def qi_sweep(watcher, server, payloads: list[str], titles: list[str], names: list[str]) -> None:
+    """Every text field of a write-up holds payloads; then every page that shows them."""
+    page = watcher.page
+    chunks = iter(batches(payloads) * 3)
+    watcher.goto(server.url_for("qi.new_writeup"))
+    form = page.locator("#writeup-form")
+    form.get_by_label("Title").fill(titles[0])
+    _qi_submit(watcher, form, "Save and continue")
+    writeup_id = int(re.search(r"/qi/(\d+)/edit", page.url).group(1))
+    watcher.tried("write-up title")
+    for section, labels in QI_FIELDS.items():
+        watcher.goto(server.url_for("qi.edit_section", writeup_id=writeup_id, section=section))
+        form = page.locator("#section-form")
+        for label in labels:
+            batch = next(chunks)
+            form.get_by_label(label, exact=True).fill("\n\n".join(batch))
+            watcher.tried(f"write-up {label.lower()}", len(batch))
+        if section == "results":
+            form.get_by_label("Time it took").fill(titles[1])
+            watcher.tried("write-up time it took")
+        _qi_submit(watcher, form, "Save and return")
+    drivers_url = server.url_for("qi.edit_drivers", writeup_id=writeup_id)
+    for text in titles[:5]:
+        watcher.goto(drivers_url)
+        form = page.locator("#form-add-root")
+        form.get_by_label("Add a primary driver").fill(text)
+        _qi_submit(watcher, form, "Add")
+        watcher.tried("driver diagram box")
+    watcher.goto(server.url_for("qi.edit_cycles", writeup_id=writeup_id))
+    form = page.locator("#cycle-form")
+    form.get_by_label("Change tested").fill(titles[2])
+    for label in QI_CYCLE_FIELDS:
+        batch = next(chunks)
+        form.get_by_label(label, exact=True).fill("\n\n".join(batch))
+        watcher.tried(f"PDSA {label.lower()}", len(batch))
+    _qi_submit(watcher, form, "Add cycle")
+    watcher.goto(server.url_for("qi.edit_team", writeup_id=writeup_id))
+    role = page.locator("#team-table input[name=role]").first
+    role.fill(names[0])
+    watcher.submit(page.locator("#team-table").get_by_role("button", name="Save").first)
+    watcher.tried("team role")
+    watcher.goto(server.url_for("qi.edit_writeup", writeup_id=writeup_id))
+    watcher.submit(page.get_by_role("button", name="Publish"))
+    for path in (server.url_for("qi.show_writeup", writeup_id=writeup_id),
+                 server.url_for("qi.index"), server.url_for("qi.writeup_history", writeup_id=writeup_id),
+                 drivers_url, server.url_for("qi.edit_section", writeup_id=writeup_id, section="about")):
+        watcher.goto(path)
 
 
 def test_the_recorder_catches_a_script_that_runs(browser, live_server):

@@ -160,3 +160,16 @@ def test_the_author_stays_on_the_team_and_a_co_author(author, writeup):
         team.remove_team_member(author, member)
     with pytest.raises(PermissionDenied):
         team.update_team_member(author, member, role="", is_coauthor=False)
+
+
+def test_diagram_cycle_and_team_changes_write_search_rows(author, writeup):
+    from forum.qi import cycles, drivers
+
+    before = qi_outbox(writeup.id)
+    node = drivers.add_driver(author, writeup, text="A")
+    drivers.edit_driver(author, node, text="B")
+    cycle = cycles.add_cycle(author, writeup, {"change_idea": "C"})
+    cycles.delete_cycle(author, cycle)
+    team.add_team_member(author, writeup, name=f.member(display_name="Team Mate").display_name)
+    drivers.delete_driver(author, node)
+    assert qi_outbox(writeup.id) - before == 6

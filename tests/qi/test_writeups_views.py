@@ -170,3 +170,66 @@ def test_team_page_adds_a_member_and_keeps_the_name_on_error(client, signed_in, 
     response = client.post(f"/qi/{writeup.id}/edit/team",
                            data={"name": "Joan Whitfield", "role": "Patient partner"})
     assert response.status_code == 303
+
+
+@pytest.mark.parametrize("field", ["change_idea", "plan", "prediction", "do", "study", "act_notes"])
+def test_the_guard_checks_every_pdsa_field(client, signed_in, writeup, field):
+    data = {"change_idea": "Template prompt", field: "Seen with NHS number 943 476 5919"}
+    response = client.post(f"/qi/{writeup.id}/edit/cycles", data=data)
+    assert "pid-guard" in response.text and "943 476 5919" in response.text
+    assert client.post(f"/qi/{writeup.id}/edit/cycles",
+                       data={**data, "pid_confirmed": "yes"}).status_code == 303
+
+
+def test_the_guard_checks_a_driver_edit_and_a_team_role(client, signed_in, author, writeup):
+    node = drivers.add_driver(author, writeup, text="Safe")
+    response = client.post(f"/qi/{writeup.id}/drivers/{node.id}",
+                           data={"text": "Mrs Smith NHS number 943 476 5919"})
+    assert "pid-guard" in response.text
+    db.session.refresh(node)
+    assert node.text == "Safe"
+    f.member(display_name="Joan Whitfield")
+    response = client.post(f"/qi/{writeup.id}/edit/team",
+                           data={"name": "Joan Whitfield", "role": "NHS number 943 476 5919"})
+    assert "pid-guard" in response.text
+
+
+def test_move_under_another_driver_from_the_page(client, signed_in, author, writeup):
+    one = drivers.add_driver(author, writeup, text="One")
+    two = drivers.add_driver(author, writeup, text="Two")
+    child = drivers.add_driver(author, writeup, text="Child", parent=one)
+    page = client.get(f"/qi/{writeup.id}/edit/drivers").text
+    assert f'id="parent-{child.id}"' in page
+    client.post(f"/qi/{writeup.id}/drivers/{child.id}/move", data={"parent": str(two.id)})
+    db.session.refresh(child)
+    assert child.parent_id == two.id
+    response = client.post(f"/qi/{writeup.id}/drivers/{child.id}/move", data={"parent": "abc"},
+                           follow_redirects=True)
+    assert "Choose where to move it" in response.text
+
+
+def test_unpublish_hides_it_from_members_again(client, signed_in, author, published, outsider):
+    client.post(f"/qi/{published.id}/unpublish")
+    f.sign_in(client, outsider)
+    assert client.get(f"/qi/{published.id}").status_code == 404
+    assert published.title not in client.get("/qi/").text
+
+
+def test_an_organiser_makes_it_public_from_its_page(client, published):
+    organiser = f.admin()
+    f.sign_in(client, organiser)
+    assert "Make public" in client.get(f"/qi/{published.id}").text
+    client.post(f"/qi/{published.id}/public", data={"public": "1"})
+    db.session.refresh(published)
+    assert published.is_public
+
+
+def test_a_member_cannot_make_it_public(client, signed_in, published):
+    assert client.post(f"/qi/{published.id}/public", data={"public": "1"}).status_code == 403
+
+
+def test_unknown_sections_and_ids_are_not_found(client, signed_in, writeup):
+    for url in (f"/qi/{writeup.id}/edit/nothing", "/qi/999999/edit", f"/qi/{writeup.id}/cycles/999",
+                "/qi/99999999999999999999"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/qi/{writeup.id}/drivers/999/move", data={"direction": "up"}).status_code == 404
