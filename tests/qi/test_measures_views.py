@@ -54,7 +54,9 @@ def test_a_definition_with_patient_data_asks_first(client, setup):
     data = {"name": "HNA", "kind": "outcome", "better": "", "chart": "auto",
             "definition": "Like Mrs Smith, NHS number 943 476 5919"}
     response = client.post(f"/qi/measures/{made.id}/edit", data=data)
-    assert response.status_code == 200 and "pid-guard" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "pid-guard" in page
+    assert "In your operational definition:" in page
     assert db.session.get(Measure, made.id).definition == ""
     response = client.post(f"/qi/measures/{made.id}/edit", data={**data, "pid_confirmed": "yes"})
     assert response.status_code == 302
@@ -132,6 +134,11 @@ def test_a_note_with_patient_data_asks_before_saving(client, setup):
     assert "pid-guard" in response.get_data(as_text=True) and _points(made) == []
     form["pid_confirmed"] = "yes"
     assert client.post(f"/qi/measures/{made.id}/data?mode={mode}", data=form).status_code == 302
+    from forum.moderation.models import AuditEntry
+    from forum.qi.services import PID_ACTION
+
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == PID_ACTION)).one()
+    assert entry.target_id == made.writeup_id and "NHS number" in entry.reason
 
 
 def test_editing_a_point_keeps_input_on_a_bad_value(client, setup):
