@@ -1,7 +1,8 @@
 """A small line-chart drawer producing accessible inline SVG markup.
 
 The chart is an image (role="img") named by its <title> and explained by its <desc>; points
-that carry a tooltip are focusable so keyboard users can read them too. Every piece of text
+that carry a tooltip are focusable: the mouse gets the <title> as the browser's tooltip, and the
+keyboard a short label drawn beside the point that the stylesheet shows on focus. Every piece of text
 is escaped here, because labels and tooltips come from members. Colours are presentation
 attributes (so a chart looks right even without our stylesheet) that static/css/charts.css
 overrides in Windows high-contrast (forced-colors) mode; shapes carry the meaning in print.
@@ -24,7 +25,8 @@ MAX_DOTS = 400  # beyond this, plain points are left to the line (a 10,000-point
 
 @dataclass(frozen=True, slots=True)
 class Dot:
-    """A point drawn on the line; one with a tooltip is focusable and gets a <title>."""
+    """A point drawn on the line; one with a tooltip is focusable and gets a <title>, and `label`
+    (one short line) is shown beside it while it has keyboard focus."""
 
     index: int
     shape: Shape = "circle"
@@ -32,6 +34,7 @@ class Dot:
     fill: str = "#768692"
     stroke: str = "#425563"
     tooltip: str | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +170,12 @@ def line_chart(
     out.extend(_ref_lines(lines, px, py, step, left + plot_w))
     for k, m in enumerate(markers):
         x = px(m.index) - step / 2
+        # a label that would run off the right edge ends at its line instead
+        anchor = ' text-anchor="end"' if x + 6.4 * len(_short(m.label)) > width else ""
+        tx, ty = (x - 3 if anchor else x + 3), top - 18 + 14 * (k % 2)
         out.append(f'<g class="chart-marker"><line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 4}" '
                    f'y2="{top + plot_h}" stroke="#330072" stroke-dasharray="2 3"/>'
-                   f'<text x="{x + 3:.1f}" y="{top - 28 + 14 * (k % 2) + 10}" fill="#330072">'
+                   f'<text x="{tx:.1f}" y="{ty}" fill="#330072"{anchor}>'
                    f'{escape(_short(m.label))}</text><title>{escape(m.label)}</title></g>')
     if n:
         pts = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(values))
@@ -181,7 +187,10 @@ def line_chart(
         shape = _shape(d.shape, px(d.index), py(values[d.index]), 5 if d.tooltip else 3.5, d.fill, d.stroke)
         focus = f' tabindex="0" data-index="{d.index}"' if d.tooltip else ""
         tip = f"<title>{escape(d.tooltip)}</title>" if d.tooltip else ""
-        out.append(f'<g class="chart-dot chart-dot--{escape(d.css)}"{focus}>{tip}{shape}</g>')
+        label = ""
+        if d.tooltip:
+            label = _focus_label(d.label or d.tooltip, px(d.index), py(values[d.index]), width)
+        out.append(f'<g class="chart-dot chart-dot--{escape(d.css)}"{focus}>{tip}{shape}{label}</g>')
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704  (every text and attribute above is escaped or ours)
 
@@ -200,13 +209,26 @@ def _ref_lines(
                        f'data-to="{b}" d="M{px(a) - step / 2:.1f} {y:.1f}H{px(b) + step / 2:.1f}" '
                        f'fill="none" stroke="{escape(line.colour)}" stroke-width="1.5"{dash}/>')
         if pieces:
-            y = py(pieces[-1][2]) + 4
-            while any(abs(y - u) < 12 for u in used_y):
-                y += 12
+            base = py(pieces[-1][2]) + 4
+            # the nearest free place to its line, trying below and above in turn
+            y = next(base + d for k in range(len(lines) + 1) for d in ((k * 12, -k * 12) if k else (0,))
+                     if all(abs(base + d - u) >= 12 for u in used_y))
             used_y.append(y)
             out.append(f'<text class="chart-ref-label" x="{right_edge + 6:.1f}" y="{y:.1f}" '
                        f'fill="{escape(line.colour)}">{escape(line.label)}</text>')
     return out
+
+
+def _focus_label(text: str, x: float, y: float, width: int) -> str:
+    """A one-line label above the point (below it near the top), kept inside the chart; hidden
+    until the stylesheet shows it on focus."""
+    text = _short(text, 90)
+    w = 12 + 6.4 * len(text)
+    left = min(max(2.0, x - w / 2), max(2.0, width - w - 2))
+    top = y - 34 if y > 40 else y + 12
+    return (f'<g class="chart-focus-label" visibility="hidden"><rect x="{left:.1f}" y="{top:.1f}" '
+            f'width="{w:.1f}" height="22" rx="3" fill="#212b32"/><text x="{left + 6:.1f}" y="{top + 15:.1f}" '
+            f'fill="#fff">{escape(text)}</text></g>')
 
 
 def _short(label: str, limit: int = 22) -> str:

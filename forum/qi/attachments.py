@@ -10,7 +10,6 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
 
-from forum import outbox
 from forum.discussions.policy import is_member
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
@@ -18,6 +17,7 @@ from forum.members.models import User
 from forum.qi.measure_queries import team_ids
 from forum.qi.models import Attachment, WriteUp
 from forum.qi.policy import can_edit, on_team
+from forum.qi.services import touched
 from forum.uploads import services as uploads
 from forum.uploads.types import DOCX, JPEG, PDF, PNG, PPTX, XLSX
 
@@ -42,7 +42,7 @@ def can_remove(viewer: Any, attachment: Attachment, team: set[int], coauthors: s
 
 
 def add_attachment(actor: User, writeup: WriteUp, *, stream: BinaryIO, filename: str,
-                   caption: str = "") -> Attachment:
+                   caption: str = "", confirmed_finding: str | None = None) -> Attachment:
     team, coauthors = team_ids(writeup)
     if not can_attach(actor, writeup, team, coauthors):
         raise PermissionDenied("Only the write-up's team can add files to it.")
@@ -57,7 +57,7 @@ def add_attachment(actor: User, writeup: WriteUp, *, stream: BinaryIO, filename:
     upload = uploads.store_file(actor, stream, filename=filename, rules=RULES)
     attachment = Attachment(writeup_id=writeup.id, upload=upload, caption=caption)
     db.session.add(attachment)
-    outbox.enqueue("search", {"kind": "qi", "id": writeup.id})
+    touched(actor, writeup, confirmed_finding=confirmed_finding)
     db.session.commit()
     return attachment
 
@@ -69,6 +69,6 @@ def remove_attachment(actor: User, attachment: Attachment) -> None:
     upload = attachment.upload
     db.session.delete(attachment)
     db.session.delete(upload)
-    outbox.enqueue("search", {"kind": "qi", "id": attachment.writeup_id})
+    touched(actor, attachment.writeup)
     db.session.commit()
     uploads.discard_file(upload)

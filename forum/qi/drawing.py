@@ -6,7 +6,7 @@ templates/_macros/charts.html."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -31,6 +31,7 @@ from forum.qi.findings import (
     describe_spc,
     explain_run_chart,
     explain_spc,
+    limits_text,
     number,
     unit_text,
     variation_text,
@@ -83,6 +84,9 @@ class ChartView:
     variation: str | None = None  # in words
     assurance: str | None = None  # in words
     unit: str = ""
+    centre: list[str] = field(default_factory=list)  # mean and limits, or the median, in words
+    has_target: bool = False
+    has_markers: bool = False
 
 
 def _tooltips(findings: Sequence[Finding], labels: Sequence[str], values: Sequence[float],
@@ -94,8 +98,9 @@ def _tooltips(findings: Sequence[Finding], labels: Sequence[str], values: Sequen
     return {i: " ".join(t) for i, t in tips.items()}
 
 
-def _dots(kinds: Sequence[Kind], tips: dict[int, str]) -> list[Dot]:
-    return [Dot(i, SHAPES[k], k, FILL[k], STROKE[k], tips.get(i) if k != "common" else None)
+def _dots(kinds: Sequence[Kind], tips: dict[int, str], rows: Sequence[TableRow]) -> list[Dot]:
+    return [Dot(i, SHAPES[k], k, FILL[k], STROKE[k], tips.get(i) if k != "common" else None,
+                f"{rows[i].period}: {rows[i].value} — {rows[i].signal}")
             for i, k in enumerate(kinds)]
 
 
@@ -110,13 +115,16 @@ def spc_svg(result: SpcResult, labels: Sequence[str], *, title: str, unit: str =
     """The XmR chart: mean, process limits (a segment per rebase), target, PDSA markers, points."""
     findings = explain_spc(result, labels)
     tips = _tooltips(findings, labels, result.values, unit)
-    lines = [RefLine("mean", "Mean", result.mean, "#212b32"),
-             RefLine("upper", "Upper limit", result.upper, "#4c6272", "6 4"),
-             RefLine("lower", "Lower limit", result.lower, "#4c6272", "6 4"),
+    last = result.segments[-1] if result.segments else None
+    mean, upper, lower = (last.mean, last.upper, last.lower) if last else (None, None, None)
+    lines = [RefLine("mean", f"Mean {number(mean)}", result.mean, "#212b32"),
+             RefLine("upper", f"Upper {number(upper)}", result.upper, "#4c6272", "6 4"),
+             RefLine("lower", f"Lower {number(lower)}", result.lower, "#4c6272", "6 4"),
              *_target(result.target, len(result.values))]
     return line_chart(chart_id=chart_id, title=title, desc=describe_spc(result, labels, unit),
                       x_labels=list(labels), values=result.values,
-                      dots=_dots([p.kind for p in result.points], tips), lines=lines, markers=markers,
+                      dots=_dots([p.kind for p in result.points], tips, spc_rows(result, labels, unit=unit)),
+                      lines=lines, markers=markers,
                       y_label=unit)
 
 
@@ -140,8 +148,15 @@ def run_chart_svg(result: RunChartResult, labels: Sequence[str], *, title: str, 
              *_target(target, n)]
     return line_chart(chart_id=chart_id, title=title,
                       desc=describe_run_chart(result, labels, unit, better), x_labels=list(labels),
-                      values=result.values, dots=_dots(run_chart_kinds(result, better), tips),
+                      values=result.values,
+                      dots=_dots(run_chart_kinds(result, better), tips,
+                                 run_chart_rows(result, labels, unit=unit, better=better)),
                       lines=lines, markers=markers, y_label=unit)
+
+
+def _value(v: float, unit: str) -> str:
+    """A table cell: the percent sign stays on the number, other units head the column."""
+    return f"{number(v)}%" if unit == "%" else number(v)
 
 
 def _row_notes(notes: Sequence[str] | None, n: int) -> list[str]:
@@ -154,7 +169,7 @@ def spc_rows(result: SpcResult, labels: Sequence[str], notes: Sequence[str] | No
     out = []
     for p, label, note in zip(result.points, labels, _row_notes(notes, len(result.points)), strict=True):
         signal = (f"{KIND_LABEL[p.kind]}: " + ", ".join(RULE_LABEL[r] for r in p.rules)) if p.special else ""
-        out.append(TableRow(label, f"{number(p.value)}{unit}", note, signal))
+        out.append(TableRow(label, _value(p.value, unit), note, signal))
     return out
 
 
@@ -169,7 +184,7 @@ def run_chart_rows(result: RunChartResult, labels: Sequence[str], notes: Sequenc
                                              strict=True)):
         rules = [name for name, members in (("shift", in_shift), ("trend", in_trend)) if i in members]
         signal = f"{KIND_LABEL[kinds[i]]}: {', '.join(rules)}" if rules else ""
-        out.append(TableRow(label, f"{number(v)}{unit}", note, signal))
+        out.append(TableRow(label, _value(v, unit), note, signal))
     return out
 
 
@@ -200,23 +215,24 @@ def chart_view(
     chart_id = safe_id(chart_id)
     if chart_type == "auto":
         chart_type = "spc" if len(values) >= FEW_POINTS else "run"
-    unit_on_number = unit if unit == "%" else ""
     if chart_type == "spc":
         s = spc(list(values), better=better, target=target, rebase_at=rebase_at)
         return ChartView(
             chart_id, title, "spc",
             spc_svg(s, labels, title=title, unit=unit, markers=markers, chart_id=chart_id),
-            spc_rows(s, labels, notes, unit_on_number), _legend([p.kind for p in s.points]),
+            spc_rows(s, labels, notes, unit), _legend([p.kind for p in s.points]),
             explain_spc(s, labels), describe_spc(s, labels, unit), s.warnings,
             variation_text(s.variation) if s.variation else None,
-            assurance_text(s.assurance) if s.assurance else None, unit)
+            assurance_text(s.assurance) if s.assurance else None, unit, limits_text(s, labels, unit),
+            target is not None, bool(markers))
     r = run_chart(list(values))
     kinds = run_chart_kinds(r, better)
     return ChartView(
         chart_id, title, "run",
         run_chart_svg(r, labels, title=title, unit=unit, better=better, target=target, markers=markers,
                       chart_id=chart_id),
-        run_chart_rows(r, labels, notes, unit_on_number, better), _legend(kinds),
+        run_chart_rows(r, labels, notes, unit, better), _legend(kinds),
         explain_run_chart(r, labels, better), describe_run_chart(r, labels, unit, better), r.warnings,
-        unit=unit)
+        unit=unit, centre=[f"Median {number(r.median)}{unit_text(unit)}."] if r.values else [],
+        has_target=target is not None, has_markers=bool(markers))
 

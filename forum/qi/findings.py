@@ -151,12 +151,8 @@ def describe_spc(result: SpcResult, labels: Sequence[str] | None = None, unit: s
         return "There is no data yet."
     names = _labels(labels, len(result.values))
     u = unit_text(unit)
-    parts = [f"{len(result.values)} points from {names[0]} to {names[-1]}."]
-    for k, seg in enumerate(result.segments, 1):
-        lead = f"Part {k} ({names[seg.start]} to {names[seg.stop - 1]}): " if len(result.segments) > 1 else ""
-        limits = (f", process limits {number(seg.lower)} to {number(seg.upper)}{u}"
-                  if seg.lower is not None else ", no process limits yet")
-        parts.append(f"{lead}{'mean' if lead else 'Mean'} {number(seg.mean)}{u}{limits}.")
+    parts = [f"{len(result.values)} points from {names[0]} to {names[-1]}.",
+             *limits_text(result, labels, unit)]
     findings = explain_spc(result, labels)
     if findings:
         parts.append(f"{len(findings)} signal{'s' if len(findings) != 1 else ''}: "
@@ -169,6 +165,22 @@ def describe_spc(result: SpcResult, labels: Sequence[str] | None = None, unit: s
         parts.append(f"Against the target of {number(result.target)}{u}, {assurance_text(result.assurance)}.")
     parts.extend(result.warnings)
     return " ".join(parts)
+
+
+def limits_text(result: SpcResult, labels: Sequence[str] | None = None, unit: str = "") -> list[str]:
+    """Mean and limits of each part of the chart (one part per rebase), a sentence each."""
+    names = _labels(labels, len(result.values))
+    u = unit_text(unit)
+    out = []
+    for k, seg in enumerate(result.segments, 1):
+        lead = f"Part {k} ({names[seg.start]} to {names[seg.stop - 1]}): " if len(result.segments) > 1 else ""
+        limits = (f", process limits {number(seg.lower)} to {number(seg.upper)}{u}"
+                  if seg.lower is not None else ", no process limits yet")
+        out.append(f"{lead}{'mean' if lead else 'Mean'} {number(seg.mean)}{u}{limits}.")
+    if len(result.segments) > 1:
+        out.append("The limits were recalculated from " + ", ".join(
+            names[seg.start] for seg in result.segments[1:]) + " after a lasting change.")
+    return out
 
 
 def describe_run_chart(

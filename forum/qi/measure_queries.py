@@ -7,12 +7,16 @@ fixed number of queries however many measures and points there are.
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -23,6 +27,24 @@ from forum.qi.models import Attachment, DataPoint, Measure, PdsaCycle, TeamMembe
 
 MAX_ID = 2**31 - 1
 SPC_FROM = 12  # "auto": a run chart under 12 points, an SPC chart from 12 (Making Data Count)
+CHART_TEMPLATE = "qi/_measure_chart.html"
+
+
+def _code_digest() -> str:
+    """The drawing code and templates, so a change to any of them redraws every chart."""
+    import forum.charts.svg
+    import forum.qi.charts
+    import forum.qi.drawing
+    import forum.qi.findings
+
+    root = Path(__file__).resolve().parent.parent.parent / "templates"
+    files = [Path(m.__file__) for m in (forum.charts.svg, forum.qi.charts, forum.qi.drawing,
+                                        forum.qi.findings) if m.__file__]
+    files += [root / "_macros" / "charts.html", root / CHART_TEMPLATE]
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files if f.exists())).hexdigest()
+
+
+CODE_DIGEST = _code_digest()  # computed once at import; never changes while running
 
 
 @dataclass
@@ -52,6 +74,24 @@ class MeasureView:
         return [p.value for p in self.points]
 
     @cached_property
+    def chart_key(self) -> str:
+        """A digest of everything the chart is drawn from."""
+        m = self.measure
+        parts = (CODE_DIGEST, m.id, m.name, m.unit, m.better,
+                 None if m.target is None else float(m.target), self.chart_kind,
+                 [(p.period.isoformat(), p.period_kind, float(p.value), p.note) for p in self.points],
+                 [(mk.index, mk.rebase, mk.cycle.change_idea) for mk in self.markers])
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    @property
+    def chart_html(self) -> Markup:
+        """The chart as stored when its data last changed, or drawn now if anything changed
+        since (a PDSA cycle marked on it, new drawing code)."""
+        if self.measure.chart_html and self.measure.chart_key == self.chart_key:
+            return Markup(self.measure.chart_html)  # noqa: S704  (our own template's output)
+        return draw_chart(self)
+
+    @cached_property
     def chart(self) -> ChartView | None:
         """The chart, its findings in words and its table (None with no data)."""
         if not self.points:
@@ -68,6 +108,32 @@ class MeasureView:
     def rebase_at(self) -> list[int]:
         """Where limits are recalculated: never at the first point, each index once."""
         return sorted({m.index for m in self.markers if m.rebase and m.index > 0})
+
+
+def draw_chart(view: MeasureView) -> Markup:
+    """The chart block (SVG, findings, table) through its template; "" with no data."""
+    if not view.points:
+        return Markup("")
+    return Markup(current_app.jinja_env.get_template(CHART_TEMPLATE).render(mv=view))  # noqa: S704
+
+
+def view_of(measure: Measure) -> MeasureView:
+    """One measure with its points and marked cycles, as the page shows it (for redrawing)."""
+    points = measure_points(measure)
+    cycles = db.session.scalars(select(PdsaCycle).where(
+        PdsaCycle.measure_id == measure.id, PdsaCycle.started_on.is_not(None))
+        .order_by(PdsaCycle.started_on, PdsaCycle.position))
+    return _with_markers(MeasureView(measure, points), cycles)
+
+
+def _with_markers(view: MeasureView, cycles) -> MeasureView:
+    periods = [p.period for p in view.points]
+    for cycle in cycles:
+        if cycle.measure_id == view.measure.id and cycle.started_on is not None:
+            index = marker_index(periods, cycle.started_on)
+            if index is not None:
+                view.markers.append(Marker(cycle, index, cycle.rebase))
+    return view
 
 
 def period_label(point: DataPoint) -> str:
@@ -98,16 +164,7 @@ def measures_context(viewer: Any, writeup: WriteUp) -> dict[str, Any]:
                                 PdsaCycle.measure_id.is_not(None),
                                 PdsaCycle.started_on.is_not(None))
         .order_by(PdsaCycle.started_on, PdsaCycle.position))) if measures else []
-    views = []
-    for measure in measures:
-        view = MeasureView(measure, list(measure.points))
-        periods = [p.period for p in view.points]
-        for cycle in cycles:
-            if cycle.measure_id == measure.id and cycle.started_on is not None:
-                index = marker_index(periods, cycle.started_on)
-                if index is not None:
-                    view.markers.append(Marker(cycle, index, cycle.rebase))
-        views.append(view)
+    views = [_with_markers(MeasureView(m, list(m.points)), cycles) for m in measures]
     attachments = list(db.session.scalars(
         select(Attachment).where(Attachment.writeup_id == writeup.id).order_by(Attachment.id)
         .options(joinedload(Attachment.upload))))

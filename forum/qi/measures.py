@@ -12,16 +12,15 @@ from datetime import date
 
 from sqlalchemy import delete, func, select
 
-from forum import outbox
-from forum.db import utcnow
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
 from forum.markup import render
 from forum.members.models import User
-from forum.qi.measure_queries import team_ids
+from forum.qi.measure_queries import draw_chart, team_ids, view_of
 from forum.qi.models import DataPoint, Measure, MeasureKind, WriteUp
 from forum.qi.policy import can_edit
 from forum.qi.series import MAX_NOTE, MAX_ROWS, Row
+from forum.qi.services import touched
 
 NAME_MAX = 200
 UNIT_MAX = 40
@@ -36,10 +35,22 @@ def _check(actor: User, writeup: WriteUp) -> None:
         raise PermissionDenied("Only the write-up's author and co-authors can change its measures.")
 
 
-def _touch(writeup: WriteUp) -> None:
-    """What every change does before its one commit: search sees it, the page is fresh."""
-    writeup.updated_at = utcnow()
-    outbox.enqueue("search", {"kind": "qi", "id": writeup.id})
+def _touch(actor: User, writeup: WriteUp, measure: Measure | None = None, *,
+           confirmed_finding: str | None = None) -> None:
+    """What every change does before its one commit: stamped, told to search, the guard's
+    trail kept (as for the write-up's own text), and the measure's chart drawn now, once,
+    rather than on every view of the page."""
+    touched(actor, writeup, confirmed_finding=confirmed_finding)
+    if measure is not None:
+        redraw_chart(measure)
+
+
+def redraw_chart(measure: Measure) -> None:
+    """Store the measure's chart as drawn from its data now (the caller commits). Also for
+    other services whose change shows on a chart (a PDSA cycle marked on it)."""
+    db.session.flush()
+    view = view_of(measure)
+    measure.chart_html, measure.chart_key = str(draw_chart(view)), view.chart_key
 
 
 def _apply(measure: Measure, *, name: str, kind: str, definition: str, unit: str,
@@ -71,7 +82,7 @@ def _set_primary(writeup: WriteUp, measure: Measure, is_primary: bool) -> None:
 def add_measure(actor: User, writeup: WriteUp, *, name: str, kind: str = MeasureKind.OUTCOME,
                 definition: str = "", unit: str = "", better: str | None = None,
                 target: float | None = None, chart: str = "auto",
-                is_primary: bool = False) -> Measure:
+                is_primary: bool = False, confirmed_finding: str | None = None) -> Measure:
     _check(actor, writeup)
     last = db.session.scalar(select(func.max(Measure.position)).where(
         Measure.writeup_id == writeup.id))
@@ -81,20 +92,20 @@ def add_measure(actor: User, writeup: WriteUp, *, name: str, kind: str = Measure
     db.session.add(measure)
     db.session.flush()
     _set_primary(writeup, measure, is_primary)
-    _touch(writeup)
+    _touch(actor, writeup, measure, confirmed_finding=confirmed_finding)
     db.session.commit()
     return measure
 
 
 def edit_measure(actor: User, measure: Measure, *, name: str, kind: str, definition: str,
                  unit: str, better: str | None, target: float | None, chart: str,
-                 is_primary: bool) -> Measure:
+                 is_primary: bool, confirmed_finding: str | None = None) -> Measure:
     writeup = measure.writeup
     _check(actor, writeup)
     _apply(measure, name=name, kind=kind, definition=definition, unit=unit, better=better,
            target=target, chart=chart)
     _set_primary(writeup, measure, is_primary)
-    _touch(writeup)
+    _touch(actor, writeup, measure, confirmed_finding=confirmed_finding)
     db.session.commit()
     return measure
 
@@ -104,7 +115,7 @@ def delete_measure(actor: User, measure: Measure) -> None:
     _check(actor, writeup)
     db.session.execute(delete(DataPoint).where(DataPoint.measure_id == measure.id))
     db.session.delete(measure)
-    _touch(writeup)
+    _touch(actor, writeup)
     db.session.commit()
 
 
@@ -120,14 +131,14 @@ def move_measure(actor: User, measure: Measure, *, up: bool) -> None:
         siblings[i], siblings[j] = siblings[j], siblings[i]
     for position, sibling in enumerate(siblings, start=1):
         sibling.position = position
-    _touch(writeup)
+    _touch(actor, writeup)
     db.session.commit()
 
 
 # --- data points --------------------------------------------------------------------------
 
 def save_points(actor: User, measure: Measure, rows: Sequence[Row], *,
-                replace: bool = False) -> tuple[int, int]:
+                replace: bool = False, confirmed_finding: str | None = None) -> tuple[int, int]:
     """Save a checked series: new dates are added, dates already saved take the new value
     (or, with `replace`, the old series goes first). Returns (added, updated)."""
     writeup = measure.writeup
@@ -153,7 +164,7 @@ def save_points(actor: User, measure: Measure, rows: Sequence[Row], *,
             updated += 1
         point.period_kind, point.value = row.period_kind, row.value
         _set_note(point, row.note)
-    _touch(writeup)
+    _touch(actor, writeup, measure, confirmed_finding=confirmed_finding)
     db.session.commit()
     return added, updated
 
@@ -167,7 +178,7 @@ def _set_note(point: DataPoint, note: str) -> None:
 
 
 def edit_point(actor: User, point: DataPoint, *, period: date, period_kind: str, value: float,
-               note: str) -> DataPoint:
+               note: str, confirmed_finding: str | None = None) -> DataPoint:
     writeup = point.measure.writeup
     _check(actor, writeup)
     clash = db.session.scalar(select(DataPoint.id).where(
@@ -177,7 +188,7 @@ def edit_point(actor: User, point: DataPoint, *, period: date, period_kind: str,
         raise InvalidInput(f"There is already a value for {period:%-d %B %Y}", field="period")
     point.period, point.period_kind, point.value = period, period_kind, value
     _set_note(point, note)
-    _touch(writeup)
+    _touch(actor, writeup, point.measure, confirmed_finding=confirmed_finding)
     db.session.commit()
     return point
 
@@ -185,6 +196,7 @@ def edit_point(actor: User, point: DataPoint, *, period: date, period_kind: str,
 def delete_point(actor: User, point: DataPoint) -> None:
     writeup = point.measure.writeup
     _check(actor, writeup)
+    measure = point.measure
     db.session.delete(point)
-    _touch(writeup)
+    _touch(actor, writeup, measure)
     db.session.commit()

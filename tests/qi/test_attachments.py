@@ -172,3 +172,15 @@ def test_the_files_list_shows_captions_escaped(client, team):
     _post(client, item, files.PDF, "a.pdf", caption="<script>alert(1)</script>")
     page = client.get(f"/qi/{item.id}/measures").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+
+
+def test_the_write_up_page_lists_its_files_for_readers(client, db):
+    author = factories.member()
+    item = writeup(author)
+    sign_in(client, author)
+    _post(client, item, files.PDF, "Poster.pdf", caption="Workshop poster")
+    sign_in(client, factories.member())
+    page = client.get(f"/qi/{item.id}").get_data(as_text=True)
+    attachment = db.session.scalars(select(Attachment)).one()
+    assert f'href="/qi/attachments/{attachment.id}/Poster.pdf"' in page and "Workshop poster" in page
+    assert "Add a file" not in page and "Remove" not in page

@@ -60,6 +60,10 @@ def test_one_focusable_point_with_a_tooltip_per_signal_point():
     assert len(points) == sum(p.special for p in result.points) == 12
     tips = [g.find("s:title", NS).text for g in points]
     assert tips[-1].startswith("M11: 30.") and "above the upper process limit" in tips[-1]
+    # the keyboard's label: one short line, hidden until the stylesheet shows it on focus
+    label = points[-1].find("s:g[@class='chart-focus-label']", NS)
+    assert label.get("visibility") == "hidden"
+    assert label.find("s:text", NS).text == "M11: 30 — Improvement: outside the limits"
 
 
 def test_kinds_are_told_apart_by_shape():
@@ -161,6 +165,18 @@ def test_macro_renders_chart_key_findings_and_table(env):
     assert "&lt;script&gt;" in html and "<script" not in html
     assert "Improvement" in html and "Concern" in html
     assert "the process will" in html  # assurance in words
+    assert "Mean 7.5%, process limits 4.84 to 10.16%." in html and "Target</li>" in html
+    assert "PDSA" not in html
+
+
+def test_macro_keys_pdsa_markers_and_rebase(env):
+    values = [10, 11, 9] * 4 + [30, 32, 28] * 4
+    view = chart_view(values, [f"W{i}" for i in range(24)], title="t", chart_id="c", rebase_at=[12],
+                      markers=[Marker(12, "PDSA 3: new clinic")])
+    html = env.from_string('{% from "_macros/charts.html" import qi_chart %}{{ qi_chart(view) }}').render(
+        view=view)
+    assert "Change tested (PDSA cycle)" in html
+    assert "The limits were recalculated from W12 after a lasting change." in html
 
 
 def test_auto_picks_run_chart_under_twelve_points(env):
@@ -174,5 +190,6 @@ def test_auto_picks_run_chart_under_twelve_points(env):
 def test_stylesheet_handles_high_contrast_and_is_linked(client):
     css = (ROOT / "static" / "css" / "charts.css").read_text()
     assert "@media (forced-colors: active)" in css
+    assert ".chart-dot[tabindex]:focus .chart-focus-label" in css
     html = client.get("/").get_data(as_text=True)
     assert "css/charts.css" in html

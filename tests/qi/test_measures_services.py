@@ -139,3 +139,21 @@ def test_auto_chart_is_a_run_chart_under_twelve_points(db):
     measure(author, item, points=30, chart="run")
     kinds = [v.chart_kind for v in measures_context(author, item)["measures"]]
     assert kinds == ["run", "spc", "run"]
+
+
+def test_a_change_draws_the_chart_once_and_the_page_uses_it_while_nothing_changed(db, app):
+    author = factories.member()
+    item = writeup(author)
+    made = measure(author, item, points=15)
+    view = measures_context(author, item)["measures"][0]
+    assert made.chart_key == view.chart_key and 'role="img"' in made.chart_html
+    assert str(view.chart_html) == made.chart_html
+    made.chart_html = "<p>drawn earlier</p>"  # the stored drawing is what the page shows
+    db.session.commit()
+    assert str(measures_context(author, item)["measures"][0].chart_html) == "<p>drawn earlier</p>"
+    cycle(item, made, started_on=date(2020, 2, 1))  # marked by another service, not redrawn
+    fresh = measures_context(author, item)["measures"][0]
+    assert fresh.chart_key != made.chart_key and "chart-marker" in str(fresh.chart_html)
+    services.redraw_chart(made)
+    db.session.commit()
+    assert made.chart_key == fresh.chart_key and "chart-marker" in made.chart_html

@@ -54,7 +54,9 @@ def test_a_definition_with_patient_data_asks_first(client, setup):
     data = {"name": "HNA", "kind": "outcome", "better": "", "chart": "auto",
             "definition": "Like Mrs Smith, NHS number 943 476 5919"}
     response = client.post(f"/qi/measures/{made.id}/edit", data=data)
-    assert response.status_code == 200 and "pid-guard" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "pid-guard" in page
+    assert "In your operational definition:" in page
     assert db.session.get(Measure, made.id).definition == ""
     response = client.post(f"/qi/measures/{made.id}/edit", data={**data, "pid_confirmed": "yes"})
     assert response.status_code == 302
@@ -74,6 +76,8 @@ def test_pasting_rows_with_errors_saves_nothing_and_keeps_the_text(client, setup
                            data={"paste-text": text, "drop": "1"})
     assert response.status_code == 302
     assert _points(made) == [("2024-01-01", 5.0, ""), ("2024-03-01", 7.0, "")]
+    saved = client.get(f"/qi/measures/{made.id}/data").get_data(as_text=True)
+    assert "Saved data (2 points)" in saved and "January 2024" in saved and "March 2024" in saved
 
 
 def test_row_by_row_entry_adds_rows_without_javascript(client, setup):
@@ -130,6 +134,11 @@ def test_a_note_with_patient_data_asks_before_saving(client, setup):
     assert "pid-guard" in response.get_data(as_text=True) and _points(made) == []
     form["pid_confirmed"] = "yes"
     assert client.post(f"/qi/measures/{made.id}/data?mode={mode}", data=form).status_code == 302
+    from forum.moderation.models import AuditEntry
+    from forum.qi.services import PID_ACTION
+
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == PID_ACTION)).one()
+    assert entry.target_id == made.writeup_id and "NHS number" in entry.reason
 
 
 def test_editing_a_point_keeps_input_on_a_bad_value(client, setup):
@@ -255,3 +264,30 @@ def test_a_rebase_cycle_is_marked_and_recalculates_the_limits(client, setup):
     assert "chart-marker" in page and "PDSA: New template" in page
     assert "limits recalculated from here" in page
     assert page.count('class="chart-ref chart-ref--mean"') == 2  # a mean for each segment
+
+
+def test_the_write_up_page_shows_the_charts_in_the_same_queries_for_one_or_four(client, db,
+                                                                              count_queries):
+    counts = []
+    for n in (1, 4):
+        author = factories.member()
+        item = writeup(author)
+        for i in range(n):
+            measure(author, item, name=f"Measure {i}", points=40)
+        sign_in(client, author)
+        client.get(f"/qi/{item.id}")
+        with count_queries() as q:
+            page = client.get(f"/qi/{item.id}").get_data(as_text=True)
+        assert page.count('class="qi-measure"') == n and page.count('role="img"') >= n
+        counts.append(q.count)
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("values", [[4.0], [5.0] * 20, [-3.0, -1.5, 0.0, -2.0] * 4, [7.0, 7.0]],
+                         ids=["one point", "all equal", "negatives", "two equal"])
+def test_awkward_series_draw_a_chart_not_an_error(client, setup, values):
+    author, item, _ = setup
+    made = measure(author, item, name="Awkward", points=values)
+    response = client.get(f"/qi/{item.id}")
+    assert response.status_code == 200
+    assert f'id="measure-{made.id}-chart"' in response.get_data(as_text=True)

@@ -41,7 +41,7 @@ def _attachment(attachment_id: int) -> Attachment:
 
 def _page(writeup: WriteUp, form: AttachmentForm, pid=None, status: int = 200):
     return render_template("qi/attachment_form.html", writeup=writeup, form=form, pid=pid,
-                           rules=services.RULES), status
+                           rules=services.RULES, pid_labels={"caption": "caption"}), status
 
 
 @bp.route("/<int:writeup_id>/attachments/new", methods=["GET", "POST"])
@@ -62,12 +62,13 @@ def add_attachment(writeup_id: int):
         return _page(writeup, form, status=413)
     pid = None
     if form.validate_on_submit():
-        pid = guard.check_patient_data(body=form.caption.data)
+        pid = guard.check_patient_data(caption=form.caption.data)
         if not pid.blocked:
             file = form.file.data
             try:
                 services.add_attachment(current_user, writeup, stream=file.stream,
-                                        filename=file.filename or "", caption=form.caption.data or "")
+                                        filename=file.filename or "", caption=form.caption.data or "",
+                                        confirmed_finding=pid.summary if pid.hold else None)
             except DomainError as error:
                 show_error(form, error)
                 return _page(writeup, form, pid, 422)

@@ -66,8 +66,17 @@ def _measure_fields(form: MeasureForm) -> dict[str, Any]:
             "chart": form.chart.data, "is_primary": bool(form.is_primary.data)}
 
 
+PID_LABELS = {"name": "measure's name", "definition": "operational definition",
+              "notes": "notes", "note": "note"}
+
+
 def _guarded(form: MeasureForm) -> guard.PatientDataCheck:
-    return guard.check_patient_data(title=form.name.data, body=form.definition.data)
+    return guard.check_patient_data(name=form.name.data, definition=form.definition.data)
+
+
+def _finding(pid: guard.PatientDataCheck | None) -> str | None:
+    """What the writer confirmed was not patient data, for the moderators' audit trail."""
+    return pid.summary if pid is not None and pid.hold else None
 
 
 @bp.route("/<int:writeup_id>/measures/new", methods=["GET", "POST"])
@@ -79,13 +88,15 @@ def new_measure(writeup_id: int):
         pid = _guarded(form)
         if not pid.blocked:
             try:
-                measure = services.add_measure(current_user, writeup, **_measure_fields(form))
+                measure = services.add_measure(current_user, writeup, **_measure_fields(form),
+                                                confirmed_finding=_finding(pid))
             except DomainError as error:
                 show_error(form, error)
             else:
                 flash(f"Measure “{measure.name}” added. Now add its data.")
                 return redirect(url_for("qi.measure_data", measure_id=measure.id))
-    return render_template("qi/measure_form.html", writeup=writeup, measure=None, form=form, pid=pid)
+    return render_template("qi/measure_form.html", writeup=writeup, measure=None, form=form, pid=pid,
+                           pid_labels=PID_LABELS)
 
 
 @bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])
@@ -99,14 +110,15 @@ def edit_measure(measure_id: int):
         pid = _guarded(form)
         if not pid.blocked:
             try:
-                services.edit_measure(current_user, measure, **_measure_fields(form))
+                services.edit_measure(current_user, measure, **_measure_fields(form),
+                                      confirmed_finding=_finding(pid))
             except DomainError as error:
                 show_error(form, error)
             else:
                 flash("Measure saved.")
                 return redirect(_back(measure.writeup, f"measure-{measure.id}"))
     return render_template("qi/measure_form.html", writeup=measure.writeup, measure=measure,
-                           form=form, pid=pid)
+                           form=form, pid=pid, pid_labels=PID_LABELS)
 
 
 @bp.route("/measures/<int:measure_id>/delete", methods=["GET", "POST"])
@@ -140,7 +152,8 @@ def _table_cells() -> list[tuple[str, str, str]]:
     return list(zip(pad(periods), pad(values), pad(notes), strict=True))
 
 
-def _save(measure: Measure, parsed: ParsedSeries, *, replace: bool, drop: bool) -> str | None:
+def _save(measure: Measure, parsed: ParsedSeries, *, replace: bool, drop: bool,
+          pid: guard.PatientDataCheck | None) -> str | None:
     """Save a checked series (dropping its wrong rows if asked); a message when it cannot."""
     if parsed.problem:
         return parsed.problem
@@ -149,8 +162,10 @@ def _save(measure: Measure, parsed: ParsedSeries, *, replace: bool, drop: bool) 
                 f"fixing before anything is saved: correct them below, or drop them.")
     if not parsed.rows:
         return "There are no rows left to save."
-    added, updated = services.save_points(current_user, measure, parsed.rows, replace=replace)
-    dropped = f" {len(parsed.errors)} wrong rows left out." if parsed.errors else ""
+    added, updated = services.save_points(current_user, measure, parsed.rows, replace=replace,
+                                          confirmed_finding=_finding(pid))
+    n = len(parsed.errors)
+    dropped = f" {n} wrong {'row' if n == 1 else 'rows'} left out." if n else ""
     flash(f"{added} added, {updated} updated.{dropped} " + " ".join(parsed.notices))
     return None
 
@@ -201,9 +216,10 @@ def measure_data(measure_id: int):
             abort(400)
         state["parsed"] = parsed
         notes = "\n".join(r.note for r in parsed.rows if r.note)
-        pid = state["pid"] = guard.check_patient_data(body=notes) if notes else None
+        pid = state["pid"] = guard.check_patient_data(notes=notes) if notes else None
         if pid is None or not pid.blocked:
-            state["error"] = _save(measure, parsed, replace=replace, drop="drop" in request.form)
+            state["error"] = _save(measure, parsed, replace=replace, drop="drop" in request.form,
+                                   pid=pid)
             if state["error"] is None:
                 return redirect(_back(measure.writeup, f"measure-{measure.id}"))
         return _data_page(measure, paste, upload, state, 422 if state["error"] else 200)
@@ -214,6 +230,7 @@ def _data_page(measure: Measure, paste: PasteForm, upload: UploadSeriesForm,
                state: dict[str, Any], status: int = 200):
     return render_template("qi/measure_data.html", writeup=measure.writeup, measure=measure,
                            points=queries.measure_points(measure), paste=paste, upload=upload,
+                           period_label=queries.period_label, pid_labels=PID_LABELS,
                            **state), status
 
 
@@ -233,20 +250,21 @@ def edit_point(point_id: int):
             reason = parsed.errors[0].reason
             (form.value if "number" in reason or "value" in reason else form.period).errors = [reason]
         else:
-            pid = guard.check_patient_data(body=form.note.data)
+            pid = guard.check_patient_data(note=form.note.data)
             if not pid.blocked:
                 row = parsed.rows[0]
                 kind = point.period_kind if row.period_kind == "day" else row.period_kind
                 try:
                     services.edit_point(current_user, point, period=row.period, period_kind=kind,
-                                        value=row.value, note=row.note)
+                                        value=row.value, note=row.note,
+                                        confirmed_finding=_finding(pid))
                 except DomainError as error:
                     show_error(form, error)
                 else:
                     flash("Data point saved.")
                     return redirect(url_for("qi.measure_data", measure_id=measure.id))
     return render_template("qi/point_form.html", writeup=measure.writeup, measure=measure,
-                           point=point, form=form, pid=pid)
+                           point=point, form=form, pid=pid, pid_labels=PID_LABELS)
 
 
 @bp.post("/points/<int:point_id>/delete")
