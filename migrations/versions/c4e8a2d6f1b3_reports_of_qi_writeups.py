@@ -4,14 +4,14 @@ Members report a QI write-up as they report a post, into the same queue. `writeu
 added (nullable), `post_id` becomes nullable, and a check keeps exactly one of them set.
 
 Revision ID: c4e8a2d6f1b3
-Revises: 2107086f3d8d
+Revises: c4a9d2e71b35
 Create Date: 2026-12-01 11:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'c4e8a2d6f1b3'
-down_revision = '2107086f3d8d'
+down_revision = 'c4a9d2e71b35'  # after qi-data's chart cache (merged into this branch)
 branch_labels = None
 depends_on = None
 
