@@ -259,3 +259,13 @@ def test_a_confirmed_tried_note_is_saved_and_the_moderators_trail_says_so(publis
     assert db.session.scalars(select(TriedIt)).one().note == note
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.target_type == "qi_writeup")).one()
     assert "We tried this" in entry.reason
+
+
+def test_the_tried_page_is_refused_to_the_team_and_to_visitors(published, author, client):
+    f.sign_in(client, author)
+    assert client.get(f"/qi/{published.id}/tried").status_code == 403
+    assert client.post(f"/qi/{published.id}/tried", data={"note": "Ours"}).status_code == 403
+    client.post("/logout")
+    response = client.post(f"/qi/{published.id}/tried", data={"note": "Anon"})
+    assert response.status_code in (302, 303) and "/login" in response.location
+    assert db.session.scalar(select(TriedIt.id)) is None

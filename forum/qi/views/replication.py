@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from forum.errors import InvalidInput, NotFound
+from forum.errors import InvalidInput, NotFound, PermissionDenied
 from forum.extensions import db
 from forum.forms import BaseForm, show_error
 from forum.moderation.guard import check_patient_data
@@ -51,7 +51,8 @@ def tried(writeup_id: int):
     mine = _mine(writeup)
     if mine is None and not replication.can_mark_tried(
             current_user, writeup, {m.user_id for m in writeup.team}):
-        raise NotFound("You cannot mark this project as tried.")
+        raise PermissionDenied("You cannot mark this project as tried: it is your team's own, "
+                               "or not published.")
     form = TriedForm(data={"note": mine.note} if mine else None)
     pid = None
     if form.validate_on_submit():
