@@ -158,8 +158,10 @@ def _save(measure: Measure, parsed: ParsedSeries, *, replace: bool, drop: bool,
     if parsed.problem:
         return parsed.problem
     if parsed.errors and not drop:
-        return (f"{len(parsed.errors)} {'row needs' if len(parsed.errors) == 1 else 'rows need'} "
-                f"fixing before anything is saved: correct them below, or drop them.")
+        one = len(parsed.errors) == 1
+        return (f"{len(parsed.errors)} {'row needs' if one else 'rows need'} fixing before "
+                f"anything is saved: correct {'it' if one else 'them'}, or leave "
+                f"{'it' if one else 'them'} out.")
     if not parsed.rows:
         return "There are no rows left to save."
     added, updated = services.save_points(current_user, measure, parsed.rows, replace=replace,
