@@ -3,6 +3,8 @@ qi_chart macro that puts chart, key, findings and table on a page."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -14,6 +16,7 @@ from markupsafe import Markup
 from forum.charts.svg import Dot, Marker, RefLine, line_chart, nice_ticks, safe_id
 from forum.qi.charts import run_chart, spc
 from forum.qi.drawing import chart_view, run_chart_rows, run_chart_svg, spc_rows, spc_svg
+from tests.browser.helpers import java, vnu_jar
 
 ROOT = Path(__file__).resolve().parents[2]
 NS = {"s": "http://www.w3.org/2000/svg"}
@@ -105,7 +108,7 @@ def test_target_and_pdsa_markers_are_drawn():
 
 
 def test_one_point_and_all_equal_values_draw():
-    for values in ([5.0], [3.0] * 12, [-4.0, -2.5, -8.0]):
+    for values in ([], [5.0], [3.0] * 12, [-4.0, -2.5, -8.0]):
         labels = [str(i) for i in range(len(values))]
         parse(spc_svg(spc(values), labels, title="t", chart_id="c"))
         parse(run_chart_svg(run_chart(values), labels, title="t", chart_id="c"))
@@ -193,3 +196,24 @@ def test_stylesheet_handles_high_contrast_and_is_linked(client):
     assert ".chart-dot[tabindex]:focus .chart-focus-label" in css
     html = client.get("/").get_data(as_text=True)
     assert "css/charts.css" in html
+
+
+def test_a_page_of_charts_is_valid_html(env, tmp_path):
+    """The Nu HTML Checker, as tests/browser/test_html.py runs it, over hostile labels too."""
+    jar, runtime = vnu_jar(), java()
+    if jar is None or runtime is None:
+        pytest.skip("the Nu HTML Checker (vnu-jar) or Java is not installed")
+    values = [10, 11, 9] * 4 + [30, 32, 28] * 4
+    views = [chart_view(values, [HOSTILE + str(i) for i in range(24)], title=HOSTILE, chart_id="a", unit="%",
+                        better="up", target=20, rebase_at=[12], markers=[Marker(12, HOSTILE)],
+                        notes=[HOSTILE] * 24),
+             chart_view(SERIES[:8], LABELS[:8], title="Run", chart_id="b", better="down")]
+    body = env.from_string('{% from "_macros/charts.html" import qi_chart %}'
+                           "{% for v in views %}{{ qi_chart(v) }}{% endfor %}").render(views=views)
+    page = tmp_path / "charts.html"
+    page.write_text('<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Charts</title>'
+                    f"</head><body><main>{body}</main></body></html>")
+    run = subprocess.run([runtime, "-jar", str(jar), "--format", "json", str(page)], capture_output=True,
+                         text=True, timeout=300, check=False)
+    errors = [m["message"] for m in json.loads(run.stderr or run.stdout)["messages"] if m["type"] == "error"]
+    assert errors == []
