@@ -1,19 +1,17 @@
-"""QI pages beside a discussion thread: server time and SQL statements per page, same run.
+"""Server time and SQL of the /qi list with many write-ups and of a full write-up page, beside
+a 20-post thread page measured in the same run (the baseline the issue names).
 
-    .venv/bin/python bench/qi_pages.py [--repeat 40] [--database sqlite:////tmp/qi-bench.db]
+    .venv/bin/python bench/qi_pages.py --writeups 1000
 
-Seeds a fresh database (SQLite file by default; a PostgreSQL URL works) with a 20-post thread,
-a published write-up with 4 measures of 200 points each (two PDSA cycles marked, one rebasing)
-and 1,000 more published write-ups, then requests each page in turn, in-process through the
-WSGI app as a signed-in member, so the figure is the server's own time (no network, no
-browser). Pages alternate within each round so both see the same machine load. Also shows
-that the write-up page's SQL count is the same for 1 measure as for 4.
+Builds a fresh SQLite database in a temporary folder: write-ups inserted directly (published,
+two professions each), one write-up through the QI services with a driver diagram, 6 PDSA
+cycles and 4 measures of 200 points each, and a thread of 20 posts. Times each GET in-process
+(no network, one thread: server time only). Run the same file from another checkout to compare.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
@@ -21,127 +19,123 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import event
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event  # noqa: E402
-
 from forum import create_app  # noqa: E402
+from forum.community.models import Alliance, Board, Profession  # noqa: E402
+from forum.community.seed import seed_reference_data  # noqa: E402
+from forum.db import utcnow  # noqa: E402
+from forum.discussions import services as discussions  # noqa: E402
 from forum.extensions import db  # noqa: E402
+from forum.members.models import Status, User  # noqa: E402
+from forum.qi import cycles, drivers, services  # noqa: E402
+from forum.qi.measures import redraw_chart  # noqa: E402
+from forum.qi.models import DataPoint, Measure, TeamMember, WriteUp  # noqa: E402
 
 
-def seed(writeups: int) -> dict[str, int]:
-    from forum.community.seed import seed_reference_data
-    from forum.db import utcnow
-    from forum.qi import measures as services
-    from forum.qi.models import PdsaCycle, WriteUp
-    from forum.qi.series import Row
-    from tests import factories
-
-    db.create_all()
+def build(count: int) -> tuple[int, int, str]:
+    """(the full write-up's id, the thread's id, a reader's session id)."""
     seed_reference_data()
-    author = factories.member(email="bench-author@nhs.net")
-    readers = [factories.member() for _ in range(5)]
-    thread = factories.thread(author)
-    for i in range(19):
-        factories.reply(readers[i % 5], thread, body=f"Reply {i}: we tried **this** in clinic.")
-
-    def write_up(title: str, n_measures: int) -> WriteUp:
-        item = WriteUp(title=title, author_id=author.id, published_at=utcnow(),
-                       summary="A project.", summary_html="<p>A project.</p>")
-        db.session.add(item)
-        db.session.commit()
-        for m in range(n_measures):
-            made = services.add_measure(author, item, name=f"Measure {m + 1}", better="up",
-                                        unit="%", target=80.0)
-            start = date(2020, 1, 6)
-            noise = random.Random(m)  # a realistic series: noise around 50, a shift of +8 at 120
-            services.save_points(author, made, [
-                Row(i + 1, start + timedelta(weeks=i), "week",
-                    round(noise.gauss(50, 4) + (8 if i >= 120 else 0), 1),
-                    "note" if i % 25 == 0 else "")
-                for i in range(200)])
-            if m == 0:
-                db.session.add_all([
-                    PdsaCycle(writeup_id=item.id, change_idea="Checklist", measure_id=made.id,
-                              started_on=start + timedelta(weeks=60)),
-                    PdsaCycle(writeup_id=item.id, change_idea="Template", measure_id=made.id,
-                              started_on=start + timedelta(weeks=120), rebase=True)])
-                services.redraw_chart(made)  # as a cycle service marking a chart does
-                db.session.commit()
-        return item
-
-    four = write_up("Four measures", 4)
-    one = write_up("One measure", 1)
-    db.session.add_all(WriteUp(title=f"Project {i}", author_id=readers[i % 5].id,
-                               published_at=utcnow(), summary="S", summary_html="<p>S</p>")
-                       for i in range(writeups))
+    professions = db.session.query(Profession).order_by(Profession.id).all()
+    alliances = db.session.query(Alliance).order_by(Alliance.id).all()
+    members = [User(email=f"qi{i}@nhs.net", display_name=f"QI member {i}", password_hash="x",
+                    profession=professions[i], alliance=alliances[i % len(alliances)],
+                    status=Status.ACTIVE, email_verified_at=utcnow(), approved_post_count=99)
+               for i in range(4)]
+    db.session.add_all(members)
     db.session.commit()
-    return {"thread": thread.id, "four": four.id, "one": one.id, "author": author.id}
+    now = utcnow()
+    for i in range(count):
+        writeup = WriteUp(title=f"Project {i}: offering holistic needs assessments",
+                          summary="A summary", summary_html="<p>A summary of what we did.</p>",
+                          author_id=members[i % 3].id, alliance=alliances[i % len(alliances)],
+                          published_at=now - timedelta(hours=i), replica_count=i % 4,
+                          professions=[professions[i % 5], professions[5 + i % 5]])
+        db.session.add(writeup)
+        if i % 100 == 99:
+            db.session.commit()
+    db.session.commit()
+    author = members[0]
+    full = services.start_writeup(author, title="The full write-up", summary="All parts.",
+                                  background="Why.", alliance=alliances[0],
+                                  professions=professions[:3])
+    services.edit_writeup(author, full, {"aim": "From 15% to 60% by March 2025",
+                                         "results": "A shift.", "learning": "Start small."})
+    for p in range(3):
+        primary = drivers.add_driver(author, full, text=f"Primary driver {p}")
+        for s in range(2):
+            secondary = drivers.add_driver(author, full, text=f"Secondary {p}.{s}", parent=primary)
+            for c in range(2):
+                drivers.add_driver(author, full, text=f"Change idea {p}.{s}.{c}", parent=secondary)
+    for m in range(4):
+        measure = Measure(writeup_id=full.id, name=f"Measure {m}", position=m, is_primary=m == 0)
+        db.session.add(measure)
+        db.session.flush()
+        db.session.add_all(DataPoint(measure_id=measure.id, period=date(2020, 1, 1) + timedelta(days=d),
+                                     value=float(d % 17)) for d in range(200))
+        redraw_chart(measure)  # as forum.qi.measures' services do when data is saved
+    db.session.add_all(TeamMember(writeup_id=full.id, user_id=m.id, position=i + 1)
+                       for i, m in enumerate(members[1:]))
+    db.session.commit()
+    for n in range(6):
+        cycles.add_cycle(author, full, {"change_idea": f"Cycle {n}", "plan": "Plan", "study": "Study"})
+    services.publish_writeup(author, full)
+    board = db.session.query(Board).filter_by(slug="clinical-leadership").one()
+    thread = discussions.start_thread(members[1], board=board, title="Twenty posts", body="Opening")
+    for n in range(19):
+        discussions.reply_to_thread(members[n % 4], thread, body=f"Reply {n} with **some** text.")
+    from forum.auth.sessions import start_session
+
+    session_id = start_session(members[3])  # a server-side session, as signing in makes
+    db.session.commit()
+    return full.id, thread.id, session_id
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=40)
-    parser.add_argument("--writeups", type=int, default=1_000)
-    parser.add_argument("--database")
-    parser.add_argument("--draw-live", action="store_true",
-                        help="forget the charts drawn on write, so every view draws them")
+    parser.add_argument("--writeups", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    scratch = tempfile.mkdtemp(prefix="qi-bench-")
-    url = args.database or f"sqlite:///{scratch}/forum.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                      "RATELIMIT_ENABLED": False, "SEARCH_DIR": f"{scratch}/search",
-                      "UPLOAD_DIR": f"{scratch}/uploads", "WTF_CSRF_ENABLED": False,
-                      "PREMODERATE_FIRST_POSTS": 0, "TESTING": True})
-    with app.app_context():
-        started = time.perf_counter()
-        ids = seed(args.writeups)
-        print(f"seeded in {time.perf_counter() - started:.1f} s ({args.writeups:,} write-ups)")
-        if args.draw_live:
-            from forum.qi.models import Measure
-
-            db.session.execute(Measure.__table__.update().values(chart_key=""))
-            db.session.commit()
-        from forum.auth.sessions import start_session
-        from forum.members.models import User
-
-        session_id = start_session(db.session.get(User, ids["author"]))
-        db.session.commit()
+    folder = Path(tempfile.mkdtemp(prefix="qi-bench-"))
+    app = create_app({
+        "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'forum.db'}",
+        "SEARCH_DIR": str(folder / "search"), "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False, "PREMODERATE_FIRST_POSTS": 0, "INPROCESS_WORKER": False,
+    })
+    with app.test_request_context():
+        db.create_all()
+        full_id, thread_id, reader = build(args.writeups)
+        statements: list[str] = []
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = session_id, True
+        session["_user_id"] = reader
+        session["_fresh"] = True
 
-    pages = {"thread, 20 posts": f"/threads/{ids['thread']}",
-             "write-up, 4 x 200 points": f"/qi/{ids['four']}",
-             "write-up, 1 x 200 points": f"/qi/{ids['one']}",
-             f"/qi list ({args.writeups:,} write-ups)": "/qi/"}
-    statements: dict[str, int] = {}
-    with app.app_context():
-        engine = db.engine
-    for name, path in pages.items():
-        count = [0]
+    def measure(url: str) -> tuple[float, int, int]:
+        first = client.get(url)
+        assert first.status_code == 200, (url, first.status_code, first.location)
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        statements.clear()
+        body = client.get(url).get_data()
+        return statistics.median(times), len(statements), len(body)
 
-        def counting(*_args, _count=count):
-            _count[0] += 1
-
-        event.listen(engine, "before_cursor_execute", counting)
-        response = client.get(path)
-        event.remove(engine, "before_cursor_execute", counting)
-        assert response.status_code == 200, (path, response.status_code)
-        statements[name] = count[0]
-    times: dict[str, list[float]] = {name: [] for name in pages}
-    for _ in range(args.repeat):
-        for name, path in pages.items():
-            started = time.perf_counter()
-            client.get(path)
-            times[name].append((time.perf_counter() - started) * 1000)
-    base = statistics.median(times["thread, 20 posts"])
-    print(f"{'page':<30}{'median ms':>10}{'p90 ms':>9}{'x thread':>10}{'SQL':>6}")
-    for name, samples in times.items():
-        p90 = statistics.quantiles(samples, n=10)[-1]
-        median = statistics.median(samples)
-        print(f"{name:<30}{median:>10.1f}{p90:>9.1f}{median / base:>10.2f}{statements[name]:>6}")
+    print(f"{args.writeups} published write-ups; medians of {args.runs} runs, server time only")
+    rows = [("20-post thread page (baseline)", f"/threads/{thread_id}"),
+            ("/qi, first page", "/qi/"),
+            ("/qi, page 30, filtered and sorted",
+             "/qi/?page=30&sort=replicated&alliance=north-central-london"),
+            ("write-up page: 4 measures x 200 points, 6 cycles, 18 boxes", f"/qi/{full_id}")]
+    for name, url in rows:
+        ms, sql, size = measure(url)
+        print(f"  {name:<60} {ms:6.1f} ms  {sql:3d} SQL  {size / 1024:5.0f} KB")
 
 
 if __name__ == "__main__":

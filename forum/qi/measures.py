@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
 from forum.markup import render
 from forum.members.models import User
 from forum.qi.measure_queries import draw_chart, team_ids, view_of
-from forum.qi.models import DataPoint, Measure, MeasureKind, WriteUp
+from forum.qi.models import DataPoint, Measure, MeasureKind, PdsaCycle, WriteUp
 from forum.qi.policy import can_edit
 from forum.qi.series import MAX_NOTE, MAX_ROWS, Row
 from forum.qi.services import touched
@@ -114,6 +114,9 @@ def delete_measure(actor: User, measure: Measure) -> None:
     writeup = measure.writeup
     _check(actor, writeup)
     db.session.execute(delete(DataPoint).where(DataPoint.measure_id == measure.id))
+    # Cycles marked on its chart stay, unmarked (SQLite applies ON DELETE only with foreign keys on).
+    db.session.execute(update(PdsaCycle).where(PdsaCycle.measure_id == measure.id)
+                       .values(measure_id=None, rebase=False))
     db.session.delete(measure)
     _touch(actor, writeup)
     db.session.commit()

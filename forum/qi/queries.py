@@ -6,7 +6,6 @@ loads what its rows show in a fixed number of queries, however many rows there a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,16 +222,3 @@ def revisions(writeup: WriteUp) -> list[Revision]:
     return list(db.session.scalars(select(Revision).where(Revision.writeup_id == writeup.id)
                                    .options(joinedload(Revision.editor))
                                    .order_by(Revision.number.desc())))
-
-
-def changes(revisions_: Sequence[Revision]) -> dict[int, list[str]]:
-    """{revision number: names of the fields it changed from the one before}."""
-    out: dict[int, list[str]] = {}
-    ordered = sorted(revisions_, key=lambda r: r.number)
-    previous: dict[str, Any] | None = None
-    for revision in ordered:
-        current = dict(revision.fields, title=revision.title)
-        if previous is not None:
-            out[revision.number] = [k for k in current if current.get(k) != previous.get(k)]
-        previous = current
-    return out

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import outbox
 from forum.community.models import Alliance, Board, Profession
@@ -165,9 +166,16 @@ def keep_revision(actor: User, writeup: WriteUp) -> Revision | None:
     """A published write-up keeps each version; a draft's changes are the team's own."""
     if not writeup.is_published:
         return None
-    writeup.revision_count = (writeup.revision_count or 0) + 1
-    revision = Revision(writeup_id=writeup.id, number=writeup.revision_count, editor_id=actor.id,
-                        title=writeup.title, fields=snapshot(writeup))
+    fields = snapshot(writeup)
+    # Numbered in SQL: two co-authors saving at once get numbers of their own (the second
+    # UPDATE waits for the first's row lock, then counts on from it).
+    number = db.session.execute(
+        update(WriteUp).where(WriteUp.id == writeup.id)
+        .values(revision_count=WriteUp.revision_count + 1).returning(WriteUp.revision_count)
+        .execution_options(synchronize_session=False)).scalar_one()
+    set_committed_value(writeup, "revision_count", number)
+    revision = Revision(writeup_id=writeup.id, number=number, editor_id=actor.id,
+                        title=writeup.title, fields=fields)
     db.session.add(revision)
     return revision
 

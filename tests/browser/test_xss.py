@@ -347,6 +347,12 @@ def qi_sweep(watcher, server, payloads: list[str], titles: list[str], names: lis
     watcher.tried("team role")
     watcher.goto(server.url_for("qi.edit_writeup", writeup_id=writeup_id))
     watcher.submit(page.get_by_role("button", name="Publish"))
+    # A published edit: the history page shows the changed words of a payload batch.
+    watcher.goto(server.url_for("qi.edit_section", writeup_id=writeup_id, section="aim"))
+    batch = next(chunks)
+    page.locator("#section-form").get_by_label("Aim", exact=True).fill("\n\n".join(batch))
+    _qi_submit(watcher, page.locator("#section-form"), "Save and return")
+    watcher.tried("write-up aim, edited", len(batch))
     for path in (server.url_for("qi.show_writeup", writeup_id=writeup_id),
                  server.url_for("qi.index"), server.url_for("qi.writeup_history", writeup_id=writeup_id),
                  drivers_url, server.url_for("qi.edit_section", writeup_id=writeup_id, section="about")):

@@ -73,8 +73,11 @@ def test_moving_and_deleting_keep_a_tidy_order(db):
     order = lambda: [m.name for m in db.session.scalars(  # noqa: E731
         select(Measure).where(Measure.writeup_id == item.id).order_by(Measure.position))]
     assert order() == ["A", "C", "B"]
+    marked = cycle(item, c, started_on=date(2020, 1, 1), rebase=True)
     services.delete_measure(author, c)
     assert order() == ["A", "B"]
+    db.session.refresh(marked)
+    assert (marked.measure_id, marked.rebase) == (None, False)
     assert db.session.scalar(select(DataPoint.id).where(DataPoint.measure_id == c.id)) is None
 
 

@@ -291,3 +291,12 @@ def test_awkward_series_draw_a_chart_not_an_error(client, setup, values):
     response = client.get(f"/qi/{item.id}")
     assert response.status_code == 200
     assert f'id="measure-{made.id}-chart"' in response.get_data(as_text=True)
+
+
+def test_a_csv_over_two_mb_gets_a_message_beside_the_field_not_a_500(client, setup):
+    _, _, made = setup
+    big = b"2024-01-01,1\n" * (3 * 1024 * 1024 // 13)
+    response = client.post(f"/qi/measures/{made.id}/data?mode=upload", data={
+        "upload-file": (io.BytesIO(big), "big.csv")}, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and 'id="upload-error"' in page and "larger than 2 MB" in page

@@ -233,3 +233,19 @@ def test_unknown_sections_and_ids_are_not_found(client, signed_in, writeup):
                 "/qi/99999999999999999999"):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/qi/{writeup.id}/drivers/999/move", data={"direction": "up"}).status_code == 404
+
+
+def test_a_plain_team_member_reads_the_draft_but_cannot_edit_it(client, author, writeup):
+    from forum.qi import team
+
+    helper = f.member(display_name="Helper Person")
+    team.add_team_member(author, writeup, name="Helper Person")
+    f.sign_in(client, helper)
+    page = client.get(f"/qi/{writeup.id}")
+    assert page.status_code == 200 and "Edit the write-up" not in page.text
+    assert client.get(f"/qi/{writeup.id}/edit").status_code == 403
+    assert "Your write-ups not yet published" in client.get("/qi/").text
+
+
+def test_visitors_are_offered_to_sign_in_to_share(client, db):
+    assert "to share your own QI project" in client.get("/qi/").text

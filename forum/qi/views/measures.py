@@ -158,8 +158,10 @@ def _save(measure: Measure, parsed: ParsedSeries, *, replace: bool, drop: bool,
     if parsed.problem:
         return parsed.problem
     if parsed.errors and not drop:
-        return (f"{len(parsed.errors)} {'row needs' if len(parsed.errors) == 1 else 'rows need'} "
-                f"fixing before anything is saved: correct them below, or drop them.")
+        one = len(parsed.errors) == 1
+        return (f"{len(parsed.errors)} {'row needs' if one else 'rows need'} fixing before "
+                f"anything is saved: correct {'it' if one else 'them'}, or leave "
+                f"{'it' if one else 'them'} out.")
     if not parsed.rows:
         return "There are no rows left to save."
     added, updated = services.save_points(current_user, measure, parsed.rows, replace=replace,
@@ -193,25 +195,12 @@ def measure_data(measure_id: int):
                           "Check it is the right file.")
         return _data_page(measure, paste, upload, state, 413)
     if request.method == "POST" and paste.validate_on_submit():
-        parsed, replace = None, False
-        if mode == "rows":
-            state["cells"] = _table_cells()
-            if "more" in request.form:
-                state["cells"] = [*state["cells"], ("", "", "")][:TABLE_MAX]
-                return _data_page(measure, paste, upload, state)
-            parsed = parse_table(state["cells"])
-        elif mode == "paste":
-            parsed, replace = parse_text(paste.text.data or ""), bool(paste.replace.data)
-        elif mode == "upload":
-            data = upload.file.data.read(CSV_MAX_BYTES + 1) if upload.file.data else b""
-            if len(data) > CSV_MAX_BYTES:
-                state["error"] = "The file is larger than 2 MB. Check it is the right file."
-                return _data_page(measure, paste, upload, state, 413)
-            parsed, replace = parse_csv(data), bool(upload.replace.data)
-            if parsed.encoding and not parsed.problem:
-                # What was in the file goes into the paste box, to fix or drop rows there.
-                paste.text.data, state["mode"] = parsed.source, "paste"
-                paste.replace.data = replace
+        if mode == "rows" and "more" in request.form:  # another blank row, without a script
+            state["cells"] = [*_table_cells(), ("", "", "")][:TABLE_MAX]
+            return _data_page(measure, paste, upload, state)
+        parsed, replace = _submitted_series(mode, paste, upload, state)
+        if state["error"]:
+            return _data_page(measure, paste, upload, state, 413)
         if parsed is None:
             abort(400)
         state["parsed"] = parsed
@@ -224,6 +213,27 @@ def measure_data(measure_id: int):
                 return redirect(_back(measure.writeup, f"measure-{measure.id}"))
         return _data_page(measure, paste, upload, state, 422 if state["error"] else 200)
     return _data_page(measure, paste, upload, state)
+
+
+def _submitted_series(mode: str, paste: PasteForm, upload: UploadSeriesForm,
+                      state: dict[str, Any]) -> tuple[ParsedSeries | None, bool]:
+    """The series as sent by one of the page's three forms, checked; and whether it replaces."""
+    if mode == "rows":
+        state["cells"] = _table_cells()
+        return parse_table(state["cells"]), False
+    if mode == "paste":
+        return parse_text(paste.text.data or ""), bool(paste.replace.data)
+    if mode != "upload":
+        return None, False
+    data = upload.file.data.read(CSV_MAX_BYTES + 1) if upload.file.data else b""
+    if len(data) > CSV_MAX_BYTES:
+        state["error"] = "The file is larger than 2 MB. Check it is the right file."
+        return None, False
+    parsed, replace = parse_csv(data), bool(upload.replace.data)
+    if parsed.encoding and not parsed.problem:
+        # What was in the file goes into the paste box, to fix or drop rows there.
+        paste.text.data, paste.replace.data, state["mode"] = parsed.source, replace, "paste"
+    return parsed, replace
 
 
 def _data_page(measure: Measure, paste: PasteForm, upload: UploadSeriesForm,

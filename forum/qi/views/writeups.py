@@ -16,7 +16,7 @@ from forum.discussions.views import SignInRequired, page_arg
 from forum.errors import InvalidInput, NotFound, PermissionDenied
 from forum.forms import BaseForm, show_error
 from forum.moderation.guard import PatientDataCheck, check_patient_data
-from forum.qi import policy, queries, services
+from forum.qi import history, policy, queries, services
 from forum.qi.forms import AboutForm, AimForm, FilterForm, ResultsForm, aim_nudges
 from forum.qi.models import SETTING_LABELS, STATUS_LABELS, WriteUp
 from forum.qi.views import bp
@@ -162,7 +162,7 @@ def writeup_history(writeup_id: int):
     writeup = load_writeup(writeup_id)
     revisions = queries.revisions(writeup)
     return render_template("qi/history.html", writeup=writeup, revisions=revisions,
-                           changes=queries.changes(revisions), labels=services.FIELD_LABELS)
+                           changes=history.changes(revisions), labels=services.FIELD_LABELS)
 
 
 # --- editing: the task list and its sections -----------------------------------------------
