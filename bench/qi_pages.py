@@ -32,6 +32,7 @@ from forum.discussions import services as discussions  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.members.models import Status, User  # noqa: E402
 from forum.qi import cycles, drivers, services  # noqa: E402
+from forum.qi.measures import redraw_chart  # noqa: E402
 from forum.qi.models import DataPoint, Measure, TeamMember, WriteUp  # noqa: E402
 
 
@@ -75,6 +76,7 @@ def build(count: int) -> tuple[int, int, str]:
         db.session.flush()
         db.session.add_all(DataPoint(measure_id=measure.id, period=date(2020, 1, 1) + timedelta(days=d),
                                      value=float(d % 17)) for d in range(200))
+        redraw_chart(measure)  # as forum.qi.measures' services do when data is saved
     db.session.add_all(TeamMember(writeup_id=full.id, user_id=m.id, position=i + 1)
                        for i, m in enumerate(members[1:]))
     db.session.commit()

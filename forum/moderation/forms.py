@@ -132,7 +132,8 @@ class AuditFilterForm(BaseForm):
     actor = SelectField("Done by", validate_choice=False, validators=[Optional()])
     target_type = SelectField("On", validate_choice=False, validators=[Optional()],
                               choices={"": "Anything", "thread": "Discussions",
-                                       "post": "Posts", "user": "Members", "board": "Boards",
+                                       "post": "Posts", "qi_writeup": "QI write-ups",
+                                       "user": "Members", "board": "Boards",
                                        "alliance": "Alliances", "profession": "Professions",
                                        "page": "Site pages"})
     target_id = IntegerField("Number", validators=[

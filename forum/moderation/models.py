@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, UTCDateTime, utcnow
 from forum.discussions.models import Post
 from forum.members.models import User
+from forum.qi.models import WriteUp
 
 # Why a member reports a post: stored value -> what people read.
 REPORT_REASONS = {
@@ -28,11 +29,19 @@ class ReportStatus:
 
 
 class Report(Base):
+    """A member's report of a post, or of a QI write-up (exactly one of the two is set)."""
+
     __tablename__ = "reports"
-    __table_args__ = (Index("ix_reports_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_reports_status_created", "status", "created_at"),
+        CheckConstraint("(post_id IS NULL) <> (writeup_id IS NULL)", name="one_target"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    writeup_id: Mapped[int | None] = mapped_column(
+        ForeignKey("qi_writeups.id", ondelete="CASCADE"), index=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     reason: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
@@ -42,7 +51,8 @@ class Report(Base):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     outcome: Mapped[str] = mapped_column(Text, default="")
 
-    post: Mapped[Post] = relationship()
+    post: Mapped[Post | None] = relationship()
+    writeup: Mapped[WriteUp | None] = relationship()
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
 

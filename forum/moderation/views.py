@@ -35,6 +35,7 @@ from forum.moderation.forms import (
     WarnForm,
 )
 from forum.moderation.models import REPORT_REASONS
+from forum.qi import report_queries as qi_reports
 from forum.templating import LONDON, format_datetime
 from forum.urls import safe_next
 
@@ -147,6 +148,8 @@ def queue():
     return render_template(
         "moderation/queue.html",
         reported=queries.reported_posts(), report_total=queries.open_report_total(),
+        reported_writeups=qi_reports.reported_writeups(),
+        writeup_report_total=qi_reports.reported_writeup_total(),
         pending=queries.pending_posts(), pending_total=queries.pending_post_total(),
         members=members, member_total=member_total,
         profiles=queries.profile_confirmations(),

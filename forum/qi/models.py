@@ -234,6 +234,10 @@ class Measure(Base):
     better: Mapped[str | None] = mapped_column(String(4))  # "up", "down" or None
     target: Mapped[float | None] = mapped_column(Float)
     chart: Mapped[str] = mapped_column(String(8), default="auto")  # "auto", "run" or "spc"
+    # The chart as drawn when the data last changed, and a digest of what it was drawn from
+    # (data, settings, marked cycles, drawing code): the page uses it while the digest matches.
+    chart_html: Mapped[str] = mapped_column(Text, default="")
+    chart_key: Mapped[str] = mapped_column(String(64), default="")
 
     writeup: Mapped[WriteUp] = relationship(back_populates="measures")
     points: Mapped[list[DataPoint]] = relationship(

@@ -34,6 +34,7 @@ from forum.qi.models import (
     TeamMember,
     WriteUp,
 )
+from forum.qi.replication import recount_replicas
 
 TITLE_MAX = 200
 TEXT_MAX = MAX_SOURCE
@@ -266,6 +267,7 @@ def publish_writeup(actor: User, writeup: WriteUp) -> WriteUp:
     if writeup.revision_count == 0:
         keep_revision(actor, writeup)
     touched(actor, writeup)
+    recount_replicas(writeup)
     db.session.commit()
     if writeup.thread_id is None:
         _open_thread(actor, writeup)
@@ -306,6 +308,7 @@ def unpublish_writeup(actor: User, writeup: WriteUp) -> WriteUp:
     if writeup.is_published:
         writeup.published_at = None
         touched(actor, writeup)
+        recount_replicas(writeup)
         db.session.commit()
     return writeup
 

@@ -33,9 +33,12 @@ from forum.search.parsing import (
 # title 2 / exact 1.0 / coordination 2 was best or level on both collections.
 TITLE_BOOST = 2.0
 TAGS_BOOST = 0.5  # a thread's tags and names: below the words members wrote
-FIELD_BOOSTS = {"title": TITLE_BOOST, "body": 1.0, "tags": TAGS_BOOST}
-TEXT_FIELDS = ("title", "body", "tags")
-PAIRED = ("title", "body")  # fields with a "_pairs" field beside them
+LEAD_BOOST = 1.5  # a QI write-up's aim and summary: below its title, above the rest
+FIELD_BOOSTS = {"title": TITLE_BOOST, "lead": LEAD_BOOST, "body": 1.0, "tags": TAGS_BOOST}
+TEXT_FIELDS = ("title", "lead", "body", "tags")
+PAIRED = ("title", "lead", "body")  # fields with a "_pairs" field beside them
+# Kinds whose title is their own words (a reply only carries its thread's title).
+OWN_TITLE_KINDS = ("thread", "qi")
 EXACT_BOOST = 1.0  # the word as written scores again beside its stem: twice a stem cousin
 SYNONYM_BOOST = 0.9
 
@@ -60,12 +63,13 @@ class Built:
         if self.own_body:
             parts.append(_any_term(self.own_body))
         if self.own_title:
-            parts.append(And([Term("kind", "thread"), _any_term(self.own_title)]))
+            parts.append(And([Or([Term("kind", kind) for kind in OWN_TITLE_KINDS]),
+                              _any_term(self.own_title)]))
         return Or(parts) if parts else None
 
     def note_own(self, fields: tuple[str, ...], parts: list[Query]) -> None:
         for name, part in zip(fields, parts, strict=True):
-            if name == "body":
+            if name in ("body", "lead"):
                 self.own_body.append(part)
             elif name == "title":
                 self.own_title.append(part)

@@ -306,3 +306,17 @@ def build_here(session: Session, path: Path, progress: Callable[[int], None] | N
     segment, count = build_segment(path, documents(session, progress=progress))
     commit_segments(path, [segment] if count else [])
     return count
+
+
+def add_writeups(session: Session, path: Path, progress: Callable[[int], None] | None = None) -> int:
+    """Index every published QI write-up into one more segment (there are few beside posts)."""
+    from forum.search import writeups
+
+    docs = writeups.documents_for(session, writeups.indexable_ids(session))
+    if not docs:
+        return 0
+    segment, count = build_segment(path, (docs[ident] for ident in sorted(docs)))
+    commit_segments(path, [segment])
+    if progress:
+        progress(count)
+    return count

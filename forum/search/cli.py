@@ -47,7 +47,8 @@ def status_command() -> None:
     in_step = s["indexed"] == s["database"] and not s["pending"]
     click.echo(f"Index:            {s['path'] or 'none yet'}")
     click.echo(f"Indexed:          {s['indexed']:,} documents")
-    click.echo(f"In the database:  {s['database']:,} searchable posts ({s['posts_total']:,} in all)")
+    click.echo(f"In the database:  {s['database']:,} searchable posts and QI write-ups "
+               f"({s['posts_total']:,} posts in all)")
     click.echo(f"Pending changes:  {s['pending']:,}")
     if s["failed"]:
         click.echo(f"Failed changes:   {s['failed']:,} (gave up after retries; run `flask search rebuild`)")

@@ -34,5 +34,5 @@ class SearchForm(BaseForm):
         self.board.choices = [("", "All boards")] + [(b.slug, b.name) for b in boards]
         self.alliance.choices = [("", "All alliances")] + [(a.slug, a.name) for a in alliances]
         self.profession.choices = [("", "All professions")] + [(p.slug, p.name) for p in professions]
-        self.kind.choices = [("", "Opening posts and replies"), *KINDS.items()]
+        self.kind.choices = [("", "Everything"), *KINDS.items()]
         self.sort.choices = [("relevance", "Best match"), ("newest", "Newest first")]

@@ -39,7 +39,8 @@ from forum.extensions import db
 from forum.markup import to_text
 from forum.members.models import User
 from forum.notify.models import OutboxMessage
-from forum.search.schema import CODEC, SCHEMA_VERSION, build_schema
+from forum.search import writeups
+from forum.search.schema import CODEC, SCHEMA_VERSION, build_schema, weighting
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def reading(root: Path | None = None) -> Iterator[Any]:
         cached[1].close()
         cached = None
     if cached is None:
-        cached = _local.searcher = (ix, ix.searcher())
+        cached = _local.searcher = (ix, ix.searcher(weighting=weighting()))
     yield cached[1]
 
 
@@ -281,6 +282,7 @@ class Changes:
     board_ids: set[int] = field(default_factory=set)
     alliance_ids: set[int] = field(default_factory=set)
     profession_ids: set[int] = field(default_factory=set)
+    writeup_ids: set[int] = field(default_factory=set)  # QI write-ups (forum.search.writeups)
 
     @classmethod
     def from_payloads(cls, payloads: Iterable[dict[str, Any]]) -> Changes:
@@ -293,19 +295,19 @@ class Changes:
                 changes.post_ids.add(ident)
             elif kind == "thread":
                 changes.thread_ids.add(ident)
+            elif kind == "qi":
+                changes.writeup_ids.add(ident)
             elif kind == "author":
                 changes.author_ids.add(ident)
             elif kind in ("board", "alliance", "profession"):
                 getattr(changes, f"{kind}_ids").add(ident)
-            elif kind == "qi":  # QI write-ups: indexed once their search side lands (qi-replicate)
-                pass
             else:  # a kind this version does not index yet: nothing to do
                 log.info("Search outbox row of unknown kind %r ignored", kind)
         return changes
 
     def __bool__(self) -> bool:
         return bool(self.post_ids or self.thread_ids or self.author_ids or self.board_ids
-                    or self.alliance_ids or self.profession_ids)
+                    or self.alliance_ids or self.profession_ids or self.writeup_ids)
 
     def filed_under(self):
         """The threads of the renamed boards, alliances and professions, as a SQL condition
@@ -349,19 +351,25 @@ def _apply(ix: FileIndex, changes: Changes) -> tuple[int, int]:
             post_ids.update(session.scalars(
                 select(Post.id).join(Thread, Post.thread_id == Thread.id).where(filed_under)))
         docs = _documents_for(session, post_ids)
+        writeup_ids = changes.writeup_ids | writeups.ids_filed_under(
+            session, author_ids=changes.author_ids, alliance_ids=changes.alliance_ids,
+            profession_ids=changes.profession_ids)
+        writeup_docs = writeups.documents_for(session, writeup_ids)
     writer = ix.writer(timeout=LOCK_TIMEOUT, delay=0.05, compound=False, codec=CODEC)
     try:
-        for post_id in sorted(post_ids):
-            doc = docs.get(post_id)
-            if doc is None:
-                writer.delete_by_term("doc_key", f"post:{post_id}")
-            else:
-                writer.update_document(**doc)
+        for key, ids, found in (("post", post_ids, docs), ("qi", writeup_ids, writeup_docs)):
+            for ident in sorted(ids):
+                doc = found.get(ident)
+                if doc is None:
+                    writer.delete_by_term("doc_key", f"{key}:{ident}")
+                else:
+                    writer.update_document(**doc)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    return len(docs), len(post_ids) - len(docs)
+    upserted = len(docs) + len(writeup_docs)
+    return upserted, len(post_ids) + len(writeup_ids) - upserted
 
 
 def apply_changes(changes: Changes, root: Path | None = None) -> tuple[int, int]:
@@ -403,9 +411,11 @@ class RebuildReport:
 
 
 def indexable_count(session: Session | None = None) -> int:
+    """Documents the index should hold: indexable posts and write-ups."""
+    session = session or db.session
     stmt = (select(func.count()).select_from(Post).join(Thread, Post.thread_id == Thread.id)
             .where(indexable_clause()))
-    return (session or db.session).scalar(stmt) or 0
+    return (session.scalar(stmt) or 0) + writeups.indexable_count(session)
 
 
 def rebuild(*, progress: Callable[[int], None] | None = None, procs: int = 1,
@@ -433,6 +443,7 @@ def rebuild(*, progress: Callable[[int], None] | None = None, procs: int = 1,
                                             ranges, progress)
             else:
                 count = bulk.build_here(session, path, progress)
+            count += bulk.add_writeups(session, path, progress)
         ix = whoosh_index.open_dir(str(path))
         if after_build:
             after_build()

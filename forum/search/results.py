@@ -12,6 +12,8 @@ from markupsafe import Markup, escape
 
 from forum.discussions.models import Post, Thread
 from forum.markup import to_text
+from forum.qi.models import WriteUp
+from forum.search import writeups
 from forum.search.analysis import (
     STOPLIST,
     split_words,
@@ -35,12 +37,22 @@ class Hit:
 
 @dataclass
 class ResultGroup:
-    thread: Thread
+    thread: Thread | None  # None for a QI write-up, which is listed as itself
     title_html: Markup
     hits: list[Hit]  # its best matches in their own words (none: found through the thread)
     total: int = 0  # every match in the discussion ("Show all 6 matching posts")
     terms: frozenset[str] = frozenset()  # the search's stems, to highlight its names
     professions: list[str] = field(default_factory=list)  # the thread's profession tags
+    writeup: WriteUp | None = None  # a QI write-up's group: the write-up, not a discussion
+    snippet: Markup | None = None  # a write-up's best passage
+
+    @property
+    def key(self) -> int:
+        """The group's number (forum.search.writeups for a write-up's)."""
+        if self.writeup is not None:
+            return writeups.object_id(self.writeup.id)
+        assert self.thread is not None
+        return self.thread.id
 
     def mark(self, text: str) -> Markup:
         """A board, alliance or profession name with the words the search matched in <mark>."""
@@ -53,8 +65,9 @@ class SearchResults:
     filters: Filters
     page: int
     per_page: int
-    total: int = 0  # matching posts the viewer may see
-    total_groups: int = 0  # discussions they are in
+    total: int = 0  # matching posts (and write-ups) the viewer may see
+    total_groups: int = 0  # discussions (and write-ups) they are in
+    writeup_total: int = 0  # of those, QI write-ups (each its own group)
     groups: list[ResultGroup] = field(default_factory=list)
     notice: str | None = None
     suggestion: str | None = None
@@ -74,6 +87,14 @@ class SearchResults:
     def thread_id(self) -> int | None:
         """The one discussion searched, when narrowed to it: paged by post, not by discussion."""
         return self.filters.thread_id
+
+    @property
+    def post_total(self) -> int:
+        return self.total - self.writeup_total
+
+    @property
+    def discussion_total(self) -> int:
+        return self.total_groups - self.writeup_total
 
     @property
     def pages(self) -> int:
@@ -188,18 +209,37 @@ def page_of(ranked_ids: list[Ranked], thread_of: dict[int, int], page: int, per_
     return [ranked for ranked in ranked_ids if ranked[0] in page_ids]
 
 
+def writeup_text(writeup: WriteUp) -> str:
+    """A write-up's own words, for its snippet: summary and aim first."""
+    return " ".join(to_text(getattr(writeup, f"{name}_html"))
+                    for name in ("summary", "aim", "background", "results", "learning"))
+
+
 def result_groups(ranked_ids: list[Ranked], posts: dict[int, Post], built: Built, per_page: int,
                   rank_of: dict[int, int], totals: dict[int, int], thread_order: list[int],
-                  *, per_group: int = POSTS_PER_GROUP) -> list[ResultGroup]:
+                  *, per_group: int = POSTS_PER_GROUP,
+                  found_writeups: dict[int, WriteUp] | None = None) -> list[ResultGroup]:
     """Hits grouped by discussion, the discussions in `thread_order` (each by its best match),
     with highlighted titles and snippets. A post that matched only through its thread puts
-    the thread on the page, not itself."""
+    the thread on the page, not itself. A write-up (in `found_writeups`, by its number) is a
+    group of its own."""
+    found_writeups = found_writeups or {}
     position = {thread_id: n for n, thread_id in enumerate(thread_order)}
     present = {posts[post_id].thread_id for post_id, _, _ in ranked_ids if post_id in posts}
+    present.update(number for number, _, _ in ranked_ids if number in found_writeups)
     keep = set(sorted(present, key=lambda t: position.get(t, len(position)))[:per_page])
     terms = frozenset(built.highlight_terms)
     groups: dict[int, ResultGroup] = {}
     for rank, (post_id, score, own) in enumerate(ranked_ids):
+        writeup = found_writeups.get(post_id)
+        if writeup is not None:
+            if post_id in keep and post_id not in groups:
+                rank_of[post_id] = rank
+                groups[post_id] = ResultGroup(
+                    thread=None, writeup=writeup, hits=[], total=1, terms=terms,
+                    title_html=highlight_text(writeup.title, built.highlight_terms, whole=True),
+                    snippet=highlight_text(writeup_text(writeup), built.highlight_terms))
+            continue
         post = posts.get(post_id)
         if post is None or post.thread_id not in keep:
             continue
@@ -216,9 +256,11 @@ def result_groups(ranked_ids: list[Ranked], posts: dict[int, Post], built: Built
                 thread_id=post.thread_id, score=score,
                 snippet=highlight_text(to_text(post.body_html), built.highlight_terms), post=post,
             ))
-    ordered = sorted(groups.values(), key=lambda g: position.get(g.thread.id, len(position)))
-    if ordered:
-        names = profession_names([g.thread.id for g in ordered])
+    ordered = sorted(groups.values(), key=lambda g: position.get(g.key, len(position)))
+    threads = [g.thread.id for g in ordered if g.thread is not None]
+    if threads:
+        names = profession_names(threads)
         for group in ordered:
-            group.professions = names.get(group.thread.id, [])
+            if group.thread is not None:
+                group.professions = names.get(group.thread.id, [])
     return ordered

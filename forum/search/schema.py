@@ -1,10 +1,15 @@
 """The shape of a search document. One schema serves every kind of document.
 
-Kinds: "thread" (a discussion's opening post, which carries the title), "reply", and later
-"qi" (QI write-ups), "event" and "resource". Each document names the object it stands for
-(`kind` + `object_id`, key "post:12") and the group it is shown under on the results page
-(`group`: the discussion thread's id; a QI write-up has its own thread, and events and
-resources will take ids from GROUP_OFFSETS), so new kinds need new builders, not a new schema.
+Kinds: "thread" (a discussion's opening post, which carries the title), "reply", "qi" (a
+published QI write-up), and later "event" and "resource". Each document names the object it
+stands for (`kind` + `object_id`, key "post:12") and the group it is shown under on the
+results page (`group`: the discussion thread's id). Other kinds take their numbers above
+GROUP_OFFSETS: a write-up's object id and group are both GROUP_OFFSETS["qi"] + its id, so a
+match's number says what it is and a write-up is listed as itself, never inside its own
+discussion thread (forum.search.writeups). New kinds need new builders, not a new schema.
+
+Text fields by weight: `title`, then `lead` (a write-up's aim and summary; posts have none),
+then `body`, then `tags`.
 
 Only what is readable by some audience is indexed: hidden, pending and deleted posts, and
 posts of hidden, pending or merged threads, have no document. `audience` says who may see the
@@ -17,6 +22,7 @@ from __future__ import annotations
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+from whoosh.scoring import BM25F
 
 from forum.search.analysis import (
     ForumAnalyzer,
@@ -27,7 +33,8 @@ from forum.search.analysis import (
 )
 
 # Bump when the schema or analysers change: `flask search status` then asks for a rebuild.
-SCHEMA_VERSION = 6  # 5: tags (profession, alliance and board names); 6: stop-word pairs
+SCHEMA_VERSION = 7  # 5: tags (profession, alliance and board names); 6: stop-word pairs;
+# 7: QI write-ups (kind "qi", the lead field)
 
 # Whoosh's codec with larger posting blocks: a search reads whole posting lists a block at a
 # time (forum.search.engine), and each block costs a fixed few microseconds to decode.
@@ -45,13 +52,21 @@ class Words(TEXT):
 KINDS = {
     "thread": "Opening posts",
     "reply": "Replies",
+    "qi": "QI write-ups",
 }
 
 AUDIENCES = ("public", "members")
 
+def weighting() -> BM25F:
+    """BM25F as searches score: the lead field is not normalised by length. Only write-ups
+    have one, so its average over every document is near 0 and a write-up's aim would always
+    be far "longer than average" and score next to nothing."""
+    return BM25F(lead_B=0.0)
+
+
 # Groups are numbers (a numeric column is read much faster than a text one): thread ids as
 # they are, other kinds of group above these offsets.
-GROUP_OFFSETS = {"thread": 0, "event": 10**12, "resource": 2 * 10**12}
+GROUP_OFFSETS = {"thread": 0, "event": 10**12, "resource": 2 * 10**12, "qi": 3 * 10**12}
 
 
 def build_schema() -> Schema:
@@ -64,6 +79,8 @@ def build_schema() -> Schema:
         group_key=ID,  # the same number as a term: "which documents are in thread 12?"
         title=Words(words_analyzer()),
         title_pairs=Words(pairs_analyzer()),
+        lead=Words(words_analyzer()),  # a write-up's aim and summary
+        lead_pairs=Words(pairs_analyzer()),
         body=Words(words_analyzer()),
         body_pairs=Words(pairs_analyzer()),
         # The thread's profession tags, alliance and board names, in every post of the

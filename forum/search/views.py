@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from forum.discussions import queries as reference
+from forum.qi.models import SETTING_LABELS, STATUS_LABELS
 from forum.search import explain
 from forum.search import search as run_search
 from forum.search.forms import SearchForm
@@ -82,4 +83,5 @@ def search():
                   for name, options in (("profession", professions), ("alliance", alliances))}
     return render_template("search/search.html", form=form, results=results, chosen=chosen,
                            kinds=KINDS, understood=understood, offers=offers,
+                           qi_status_labels=STATUS_LABELS, qi_setting_labels=SETTING_LABELS,
                            held_posts=held_matches(current_user, form.q.data or ""))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import joinedload
 from whoosh.query import And, NullQuery, NumericRange, Query, Term
 
@@ -17,6 +17,7 @@ from forum.discussions.models import Post, Thread, thread_professions
 from forum.discussions.queries import PAN_LONDON_SLUG
 from forum.extensions import db
 from forum.members.models import User
+from forum.search import writeups
 from forum.search.building import author_query
 from forum.search.indexer import indexable_clause, timestamp
 
@@ -88,7 +89,9 @@ def _sql_filters(stmt, filters: Filters):
     if filters.profession_id is not None:
         stmt = stmt.where(Thread.id.in_(select(thread_professions.c.thread_id).where(
             thread_professions.c.profession_id == filters.profession_id)))
-    if filters.kind:
+    if filters.kind == writeups.KIND:
+        stmt = stmt.where(false())
+    elif filters.kind:
         stmt = stmt.where(Post.is_opening.is_(filters.kind == "thread"))
     if filters.thread_id is not None:
         stmt = stmt.where(Thread.id == filters.thread_id)
@@ -117,15 +120,22 @@ def _visible(stmt, viewer: Any, filters: Filters):
 
 def recheck_all(all_ids: list[int], ranked_ids: list[tuple[int, Any, bool]], viewer: Any,
                 filters: Filters) -> tuple[list[tuple[int, Any, bool]], dict[int, int]]:
-    """Every match (at most RECHECK_ALL: one statement) through the visibility rule: the
-    visible ones in rank order, and the discussion each is in."""
+    """Every match (at most RECHECK_ALL: one statement per kind) through the visibility rule:
+    the visible ones in rank order, and the group each is in (a discussion, or a write-up's
+    own number: see forum.search.writeups)."""
+    post_ids = [i for i in all_ids if not writeups.is_writeup(i)]
     thread_of: dict[int, int] = dict(db.session.execute(
-        _visible(select(Post.id, Post.thread_id), viewer, filters).where(Post.id.in_(all_ids))).all())
+        _visible(select(Post.id, Post.thread_id), viewer, filters).where(Post.id.in_(post_ids))
+    ).all()) if post_ids else {}
+    numbers = [i for i in all_ids if writeups.is_writeup(i)]
+    thread_of.update((n, n) for n in writeups.visible_numbers(numbers, viewer, filters))
     return [ranked for ranked in ranked_ids if ranked[0] in thread_of], thread_of
 
 
 def load_posts(post_ids: list[int], viewer: Any, filters: Filters) -> dict[int, Post]:
-    """The posts to show, with what the page needs, in one query through the visibility rule."""
+    """The posts to show, with what the page needs, in one query through the visibility rule
+    (write-ups' numbers among the ids are left to `load_writeups`)."""
+    post_ids = [i for i in post_ids if not writeups.is_writeup(i)]
     if not post_ids:
         return {}
     stmt = _visible(select(Post), viewer, filters).where(Post.id.in_(post_ids)).options(

@@ -125,10 +125,12 @@ def test_fielded_words_only_search_their_field():
 
 def test_quoted_phrases_search_word_pairs_only():
     query, _, _ = build_query('"two week wait"')
-    assert set(query.iter_all_terms()) == {(field, pair) for field in ("title_pairs", "body_pairs")
+    assert set(query.iter_all_terms()) == {(field, pair) for field in ("title_pairs", "lead_pairs",
+                                                                       "body_pairs")
                                            for pair in ("two week", "week wait")}
     query, _, _ = build_query('"signs and symptoms"')  # stop words are left out of pairs too
     assert set(query.iter_all_terms()) == {("title_pairs", "signs symptoms"),
+                                           ("lead_pairs", "signs symptoms"),
                                            ("body_pairs", "signs symptoms")}
 
 
