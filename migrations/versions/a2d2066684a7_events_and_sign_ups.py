@@ -2,7 +2,7 @@
 sent; and for the second half, attendance, learning outcomes and imported counts.
 
 Revision ID: a2d2066684a7
-Revises: 2107086f3d8d
+Revises: c4e8a2d6f1b3
 Create Date: 2026-12-01 11:27:29.472112
 
 """
@@ -13,7 +13,7 @@ import forum.db
 
 # revision identifiers, used by Alembic.
 revision = 'a2d2066684a7'
-down_revision = '2107086f3d8d'
+down_revision = 'c4e8a2d6f1b3'
 branch_labels = None
 depends_on = None
 
