@@ -62,6 +62,9 @@ PAGE_TYPES = [
     PageType("discussions-narrowed", "reader", "discussions.list_threads",
              query="?alliance=north-central-london&profession=general-practice-nurse"),
     PageType("board", "reader", "discussions.show_board", lambda s: {"slug": s.board_slug}),
+    # A board anyone can read: links its Atom feed (head and page).
+    PageType("board-public", "visitor", "discussions.show_board",
+             lambda s: {"slug": "introductions"}),
     PageType("thread", "reader", "discussions.show_thread", lambda s: {"thread_id": s.thread_id}),
     PageType("thread-flat", "reader", "discussions.show_thread",
              lambda s: {"thread_id": s.thread_id}, query="?view=flat"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -134,11 +133,10 @@ def test_table_rows_one_per_point_with_note_and_signal():
     assert rows[0].signal == "Concern: 2 of 3 near a limit, run on one side"
 
 
-def test_ten_thousand_points_draw_quickly_without_a_dot_per_plain_point():
+def test_ten_thousand_points_draw_without_a_dot_per_plain_point():
+    """Speed is bench/spc_bench.py's to measure; here, that a long series stays a line."""
     values = [float(i % 17) for i in range(10_000)]
-    started = time.perf_counter()
     svg = spc_svg(spc(values), [str(i) for i in range(10_000)], title="t", chart_id="c")
-    assert time.perf_counter() - started < 3.0
     assert svg.count("chart-dot--common") == 0
 
 
