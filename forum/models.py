@@ -3,6 +3,16 @@
 from forum.auth.models import MemberSession
 from forum.community.models import Alliance, Board, Profession
 from forum.discussions.models import Draft, Post, PostRevision, Thread, thread_professions
+from forum.events.models import (
+    Attendance,
+    Event,
+    EventOrganiser,
+    EventOutcome,
+    EventSpeaker,
+    ReminderSent,
+    Signup,
+    event_professions,
+)
 from forum.members.models import Role, Status, User
 from forum.moderation.models import AuditEntry, Report, StaffNote
 from forum.notify.models import Notification, OutboxMessage
@@ -24,11 +34,16 @@ from forum.uploads.models import Upload
 __all__ = [
     "Alliance",
     "Attachment",
+    "Attendance",
     "AuditEntry",
     "Board",
     "DataPoint",
     "Draft",
     "DriverNode",
+    "Event",
+    "EventOrganiser",
+    "EventOutcome",
+    "EventSpeaker",
     "Measure",
     "MemberSession",
     "Notification",
@@ -39,9 +54,11 @@ __all__ = [
     "Post",
     "PostRevision",
     "Profession",
+    "ReminderSent",
     "Report",
     "Revision",
     "Role",
+    "Signup",
     "StaffNote",
     "Status",
     "TeamMember",
@@ -50,6 +67,7 @@ __all__ = [
     "Upload",
     "User",
     "WriteUp",
+    "event_professions",
     "thread_professions",
     "writeup_professions",
 ]

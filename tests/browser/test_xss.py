@@ -50,7 +50,8 @@ DOM_CHECK = """() => {
     'math', 'template', 'portal', 'img', 'video', 'audio', 'source']);
   const found = [];
   const written = '.post__body, .preview, .search-result__snippet, .search-result__title, ' +
-    '.qi-section .markdown, .qi-diagram__box, .qi-tree__box, .result-list__snippet';
+    '#event-description, .qi-section .markdown, .qi-diagram__box, .qi-tree__box, ' +
+    '.result-list__snippet';
   for (const el of document.querySelectorAll(written)) {
     for (const inner of el.querySelectorAll('*')) {
       const tag = inner.tagName.toLowerCase();
@@ -290,6 +291,91 @@ def test_no_payload_executes_in_the_browser(browser, live_server, sample):
     assert tally.by_field["post body"] == len(payloads)
 
 
+def _event_form(watcher, live_server, *, title: str, text: str, lines: list[str], description: str):
+    """Fill every text field of the event form with payloads and save; the event's path."""
+    from datetime import timedelta
+
+    from forum.db import utcnow
+
+    page = watcher.page
+    day = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%d")
+    watcher.goto(live_server.url_for("events.new_event"))
+    form = page.locator("#event-form")
+    form.get_by_label("Title").fill(title)
+    form.get_by_label("Hybrid (in person and online)").check()
+    for label, value in (("Start date", day), ("Start time", "12:30"), ("End date", day),
+                         ("End time", "13:30"), ("Number of places", "20")):
+        form.get_by_label(label).fill(value)
+    form.get_by_label("Venue address").fill(text[:1000])
+    form.get_by_label("Accessibility of the venue (optional)").fill(text[:2000])
+    form.get_by_label("Joining link (Teams or Zoom)").fill("https://teams.example/join/xss")
+    form.get_by_label("Description (Markdown)").fill(description)
+    form.get_by_label("Speakers (optional)").fill("\n".join(lines))
+    form.get_by_label("Questions for people signing up (optional)").fill("\n".join(lines[:5]))
+    form.get_by_label("Let visitors sign up as guests, without joining").check()
+    watcher.submit(form.get_by_role("button", name="Save as a draft"))
+    if page.locator("#pid-confirm").count():  # the patient-data guard saw a number-like payload
+        page.locator("#pid-confirm").check()
+        watcher.submit(page.locator("#event-form").get_by_role("button", name="Save as a draft"))
+    assert re.search(r"/events/\d+$", page.url), page.locator(".error-summary").all_inner_texts()
+    path = page.url.removeprefix(live_server.url)
+    watcher.submit(page.get_by_role("button", name="Publish"))
+    return path
+
+
+@same_on_every_database
+def test_no_payload_executes_in_event_pages(browser, live_server, sample):
+    """The event's text fields (title, venue, access, description, speakers, questions) and a
+    guest's (name, email, profession, organisation, answers), on every page that shows them."""
+    from forum.members.models import Role
+
+    payloads = load_payloads()
+    titles = sample_of(payloads, 6, max_len=200)
+    short = [p for p in sample_of(payloads, 60, max_len=150) if "@" not in p and "\n" not in p]
+    tally = Tally()
+    organiser = make_member(live_server, display_name=f"XSS organiser {unique('')}", role=Role.ADMIN)
+    watcher = Watcher(browser, live_server, tally)
+    guest = Watcher(browser, live_server, tally)
+    try:
+        sign_in(watcher.page, live_server, organiser["email"])
+        description_batches = batches(sample_of(payloads, 300, max_len=400))
+        for i, title in enumerate(titles):
+            lines = short[(i * 5) % len(short):][:5] or short[:5]
+            batch = description_batches[i % len(description_batches)]
+            path = _event_form(watcher, live_server, title=title, text="\n".join(short[i::6]),
+                               lines=lines, description="\n\n".join(batch))
+            for field_name, n in (("event title", 1), ("event venue and access", 2),
+                                  ("event speakers", len(lines)),
+                                  ("event questions", min(5, len(lines))),
+                                  ("event description", len(batch))):
+                watcher.tried(field_name, n)
+            guest.goto(path)
+            form = guest.page.locator("#guest-form")
+            form.get_by_label("Full name").fill(lines[0][:120])
+            form.get_by_label("Email address").fill(f"{unique('xss')}@example.org")
+            form.get_by_label("Profession").fill(lines[-1][:120])
+            form.get_by_label("Organisation").fill(title[:160])
+            for n in range(min(5, len(lines))):
+                guest.page.locator(f"#guest-form #answer_{n}").fill(lines[n][:500])
+            guest.submit(form.get_by_role("button", name="Sign up as a guest"))
+            guest.tried("guest name, profession, organisation and answers", 3 + min(5, len(lines)))
+            event_id = int(path.rsplit("/", 1)[1])
+            for url in (path, live_server.url_for("events.edit_event", event_id=event_id),
+                        live_server.url_for("events.people", event_id=event_id)):
+                watcher.goto(url)
+        watcher.goto(live_server.url_for("events.my_events"))
+        for viewer in (watcher, guest):
+            viewer.goto(live_server.url_for("events.index"))
+    finally:
+        watcher.close()
+        guest.close()
+    fields = ", ".join(f"{n} as {where}" for where, n in tally.by_field.items())
+    report_figure(f"XSS in event pages: {tally.payloads} payloads tried ({fields}), {tally.pages} "
+                  f"pages opened, {len(tally.executions)} executions, {len(tally.csp)} CSP "
+                  f"violations, {len(tally.markup)} live markup found")
+    assert tally.executions == []
+    assert tally.csp == []
+    assert tally.markup == []
 QI_FIELDS = {"about": ["Summary", "The problem and why it matters"], "aim": ["Aim"],
              "results": ["Results", "What we learned", "What you need", "Pitfalls"]}
 QI_CYCLE_FIELDS = ["Plan", "Prediction", "Do", "Study", "What you decided and why"]
