@@ -1,7 +1,7 @@
 """QI measures keep their chart as drawn on write
 
 Revision ID: c4a9d2e71b35
-Revises: a2d2066684a7
+Revises: 2107086f3d8d
 Create Date: 2026-12-01 11:35:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4a9d2e71b35'
-down_revision = 'a2d2066684a7'
+down_revision = '2107086f3d8d'
 branch_labels = None
 depends_on = None
 
