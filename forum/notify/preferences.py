@@ -177,10 +177,6 @@ def unsubscribe(token: str) -> str | None:
     return kind
 
 
-BATCH_WINDOW = timedelta(minutes=3)
-
-
 def batch_window() -> timedelta:
     """How long an immediate email waits for others to join it."""
-    return timedelta(seconds=current_app.config.get("NOTIFY_BATCH_SECONDS",
-                                                    BATCH_WINDOW.total_seconds()))
+    return timedelta(seconds=current_app.config["NOTIFY_BATCH_SECONDS"])
