@@ -148,6 +148,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_reference)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
+    from forum.notify.cli import notify_cli
     from forum.search.cli import search_cli
 
+    app.cli.add_command(notify_cli)
     app.cli.add_command(search_cli)

@@ -8,8 +8,10 @@ so the outbox's guarantee holds: each is sent once, retried with back-off.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from sqlalchemy import select
@@ -24,6 +26,7 @@ from forum.notify import preferences
 from forum.notify.models import EmailSettings, Notification, OutboxMessage
 
 SUBJECT_MAX = 150
+STALE_BATCH = timedelta(hours=6)
 
 
 def absolute(path: str) -> str:
@@ -97,8 +100,9 @@ def notify_by_email(user: User, *, kind: str, text: str, link: str, subject: str
 
 def schedule_batch(settings: EmailSettings, now: datetime) -> None:
     """Start the member's batch window unless one is open: what arrives in the next few
-    minutes goes in the same email."""
-    if settings.batch_due_at is not None and settings.batch_due_at > now:
+    minutes goes in the same email. (A window that never closed, its row given up after
+    every retry, stops counting as open after STALE_BATCH.)"""
+    if settings.batch_due_at is not None and settings.batch_due_at > now - STALE_BATCH:
         return
     due = now + preferences.batch_window()
     settings.batch_due_at = due
@@ -151,9 +155,12 @@ def send_batches(messages: Sequence[OutboxMessage]) -> None:
         queue_member_email(user, kind=kind, subject=subject, template="batch", items=items)
 
 
-def excerpt(post: Post, limit: int = 280) -> str:
-    """The first lines of a post as plain text (templates escape it)."""
-    from forum.markup import to_text
+_BLOCK = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|blockquote|pre|table|tr|td|th|hr)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
 
-    text = to_text(post.body_html)
+
+def excerpt(post: Post, limit: int = 280) -> str:
+    """The first lines of a post as plain text (templates escape it): block tags become
+    spaces, inline ones (bold, links) go, so "**stage 2**." reads "stage 2."."""
+    text = " ".join(html.unescape(_TAG.sub("", _BLOCK.sub(" ", post.body_html))).split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"

@@ -8,20 +8,20 @@ from forum.forms import BaseForm
 from forum.notify import preferences
 
 
-def _hours() -> list[tuple[int, str]]:
-    return [(h, f"{h:02d}:00") for h in range(24)]
+def _hours() -> dict[int, str]:
+    return {h: f"{h:02d}:00" for h in range(24)}
 
 
 class PreferencesForm(BaseForm):
-    replies = RadioField(preferences.KINDS["replies"], choices=list(preferences.MODES.items()))
-    mentions = RadioField(preferences.KINDS["mentions"], choices=list(preferences.MODES.items()))
+    replies = RadioField(preferences.KINDS["replies"], choices=dict(preferences.MODES))
+    mentions = RadioField(preferences.KINDS["mentions"], choices=dict(preferences.MODES))
     new_discussions = RadioField(preferences.KINDS["new_discussions"],
-                                 choices=list(preferences.MODES.items()))
-    moderation = RadioField(preferences.KINDS["moderation"], choices=[
-        (k, v) for k, v in preferences.MODES.items()
-        if k in (preferences.IMMEDIATELY, preferences.NEVER)])
+                                 choices=dict(preferences.MODES))
+    moderation = RadioField(preferences.KINDS["moderation"], choices={
+        k: v for k, v in preferences.MODES.items()
+        if k in (preferences.IMMEDIATELY, preferences.NEVER)})
     weekly_day = SelectField("Day", coerce=int,
-                             choices=list(enumerate(preferences.DAYS)))
+                             choices=dict(enumerate(preferences.DAYS)))
     weekly_hour = SelectField("Time (London)", coerce=int, choices=_hours())
 
 
