@@ -197,8 +197,8 @@ def send_digests(now: datetime | None = None) -> dict[str, int]:
     if not plans:
         return counts
     keys = {p.key for _, _, p in plans}
-    done = set(db.session.execute(select(DigestSent.user_id, DigestSent.period)
-                                  .where(DigestSent.period.in_(keys))).tuples())
+    done = {(user_id, key) for user_id, key in db.session.execute(
+        select(DigestSent.user_id, DigestSent.period).where(DigestSent.period.in_(keys)))}
     todo = [(u, s, p) for u, s, p in plans if (u.id, p.key) not in done]
     counts["skipped"] = len(plans) - len(todo)
     if not todo:
