@@ -39,7 +39,8 @@ def post_path(thread_id: int, post_id: int) -> str:
     from werkzeug.routing import BuildError
 
     try:
-        return url_for("discussions.permalink", thread_id=thread_id, post_id=post_id)
+        return url_for("discussions.permalink", thread_id=thread_id, post_id=post_id,
+                       _external=False)
     except (BuildError, RuntimeError):  # the worker, without SERVER_NAME
         return f"/threads/{thread_id}/posts/{post_id}"
 

@@ -92,7 +92,7 @@ def render_post(source: str) -> str:
 
 def profile_path(user_id: int) -> str:
     try:
-        return url_for("members.profile", user_id=user_id)
+        return url_for("members.profile", user_id=user_id, _external=False)
     except (BuildError, RuntimeError):  # a command, without SERVER_NAME
         return f"/members/{user_id}"
 
