@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from forum.extensions import db as _db
 from forum.discussions.models import Post
+from forum.extensions import db as _db
 from forum.members.models import Status, User
 from forum.notify.mentions import find_mentions
 from forum.notify.models import Notification
