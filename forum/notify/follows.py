@@ -115,10 +115,14 @@ def is_following_thread(user: User | None, thread: Thread) -> bool:
     return row is not None and row.stopped_at is None
 
 
-def following_discussions(user: User | None, *, board: Board | None = None) -> bool:
+def following_discussions(user: User | None, *, board: Board | None = None,
+                          alliance: Alliance | None = None,
+                          profession: Profession | None = None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    row = _find(user.id, DISCUSSIONS, board_id=board.id if board else None)
+    row = _find(user.id, DISCUSSIONS, board_id=board.id if board else None,
+                alliance_id=alliance.id if alliance else None,
+                profession_id=profession.id if profession else None)
     return row is not None and row.stopped_at is None
 
 

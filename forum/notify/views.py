@@ -165,5 +165,4 @@ def _unread() -> dict:
         return queries.unread_count(current_user) if current_user.is_authenticated else 0
     return {"unread_notifications": unread_notifications,
             "is_following_thread": follows.is_following_thread,
-            "is_following_board": lambda user, board: follows.following_discussions(
-                user, board=board)}
+            "is_following_topic": follows.following_discussions}

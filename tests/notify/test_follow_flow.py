@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from forum.community.models import Alliance, Board
@@ -215,3 +216,22 @@ def test_someone_elses_notification_is_not_found(client, db, deliver):
     [note] = _notes(author)
     f.sign_in(client, f.member())
     assert client.get(f"/notifications/{note.id}").status_code == 404
+
+
+@pytest.mark.parametrize("page, field, slug", [
+    ("/boards/rehab-and-lymphoedema", "board", "rehab-and-lymphoedema"),
+    ("/alliances/south-east-london", "alliance", "south-east-london"),
+    ("/professions/district-or-community-nurse", "profession", "district-or-community-nurse"),
+])
+def test_boards_alliances_and_professions_have_a_follow_button(client, db, page, field, slug):
+    member = f.member()
+    f.sign_in(client, member)
+    what = {"board": f.board, "alliance": f.alliance, "profession": f.profession}[field](slug)
+    html = client.get(page).get_data(as_text=True)
+    assert f">Follow this {field}<" in html
+    data = {"board": 0, "alliance": 0, "profession": 0, field: what.id, "next": page}
+    response = client.post("/following", data=data)
+    assert response.headers["Location"].endswith(page)
+    assert f">Stop following this {field}<" in client.get(page).get_data(as_text=True)
+    client.post("/following", data={**data, "follow": "0"})
+    assert follows.follows_of(member) == []
