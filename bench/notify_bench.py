@@ -16,6 +16,7 @@ The database is built from scratch (members in bulk, posts through the services)
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import socket
@@ -41,6 +42,8 @@ from forum.extensions import db  # noqa: E402
 from forum.members.models import Status, User  # noqa: E402
 from forum.notify import digests  # noqa: E402
 from forum.notify.models import EmailSettings, Follow  # noqa: E402
+
+PROFILE = "--profile" in sys.argv
 
 
 class Counter:
@@ -175,7 +178,15 @@ def bench_digest(app, smtp: Counter, n_members: int, n_posts: int) -> None:
     db.session.commit()
     before = smtp.count
     started = time.perf_counter()
-    counts = digests.send_digests(datetime(2026, 10, 26, 7, 30, tzinfo=UTC))
+    if PROFILE:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        counts = profiler.runcall(digests.send_digests, datetime(2026, 10, 26, 7, 30, tzinfo=UTC))
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    else:
+        counts = digests.send_digests(datetime(2026, 10, 26, 7, 30, tzinfo=UTC))
     built = time.perf_counter()
     sent = drain("email")
     done = time.perf_counter()
@@ -195,8 +206,11 @@ def main() -> None:
     parser.add_argument("--replies", type=int, default=30)
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--posts", type=int, default=500)
+    parser.add_argument("--profile", action="store_true", help="cProfile the digest build")
     args = parser.parse_args()
     from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # a line per SMTP command
 
     smtp, port = Counter(), free_port()
     controller = Controller(smtp, hostname="127.0.0.1", port=port)

@@ -10,7 +10,7 @@ transaction as the email's outbox row, makes a second run send nothing again.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -90,6 +90,29 @@ class Material:
     topic_follows: dict[int, list[Follow]]
     reads: dict[tuple[int, int], int]
     mentions: dict[int, set[int]]
+    by_id: dict[int, Post] = field(default_factory=dict)
+    shown: dict[int, dict] = field(default_factory=dict)  # post id -> what digests show of it
+    _replies: dict[int, list[Post]] = field(default_factory=dict)
+    _openings: dict[tuple, list[Post]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {p.id: p for p in self.posts}
+        for post in self.posts:
+            if not post.is_opening:
+                self._replies.setdefault(post.thread_id, []).append(post)
+
+    def replies_in(self, thread_id: int) -> list[Post]:
+        return self._replies.get(thread_id, [])
+
+    def openings_for(self, follow: Follow) -> list[Post]:
+        """New discussions matching a board/alliance/profession follow: worked out once per
+        combination, however many members follow it."""
+        key = (follow.board_id, follow.alliance_id, follow.profession_id)
+        if key not in self._openings:
+            self._openings[key] = [
+                p for p in self.posts if p.is_opening
+                and _matches(follow, p.thread, self.professions.get(p.thread_id, set()))]
+        return self._openings[key]
 
 
 def _material(start: datetime, end: datetime) -> Material:
@@ -142,52 +165,69 @@ def digest_items(user: User, settings: EmailSettings, period: Period,
     """Threads with their new posts for this member and period, best first."""
     wants = {kind: preferences.mode(settings, kind) == period.mode
              for kind in preferences.DIGEST_KINDS}
-    followed = material.thread_follows.get(user.id, set())
-    topics = material.topic_follows.get(user.id, [])
-    mentioned = material.mentions.get(user.id, set())
+    candidates: dict[int, Post] = {}
+    if wants["replies"]:
+        for thread_id in material.thread_follows.get(user.id, ()):
+            candidates.update((p.id, p) for p in material.replies_in(thread_id))
+    if wants["new_discussions"]:
+        for follow in material.topic_follows.get(user.id, ()):
+            candidates.update((p.id, p) for p in material.openings_for(follow))
+    if wants["mentions"]:
+        candidates.update((i, material.by_id[i]) for i in material.mentions.get(user.id, ())
+                          if i in material.by_id)
     by_thread: dict[int, list[Post]] = defaultdict(list)
-    for post in material.posts:
+    for post_id in sorted(candidates):
+        post = candidates[post_id]
         if not (period.start <= post.created_at < period.end) or post.author_id == user.id:
             continue
-        thread = post.thread
-        if post.id <= material.reads.get((user.id, thread.id), 0):
+        if post.id <= material.reads.get((user.id, post.thread_id), 0):
             continue  # already read on the site
-        wanted = ((wants["mentions"] and post.id in mentioned)
-                  or (wants["replies"] and not post.is_opening and thread.id in followed)
-                  or (wants["new_discussions"] and post.is_opening and any(
-                      _matches(f, thread, material.professions.get(thread.id, set()))
-                      for f in topics)))
-        if wanted and policy.can_view_post(user, post) and policy.can_read_post_body(user, post):
-            by_thread[thread.id].append(post)
+        if policy.can_view_post(user, post) and policy.can_read_post_body(user, post):
+            by_thread[post.thread_id].append(post)
     ranked = sorted(by_thread.values(), key=lambda ps: (
-        -len(ps), -ps[0].thread.reply_count, -max(p.id for p in ps)))
+        -len(ps), -ps[0].thread.reply_count, -ps[-1].id))
     return [(ps[0].thread, ps[:MAX_POSTS_PER_THREAD]) for ps in ranked[:MAX_THREADS]]
 
 
 # --- sending ------------------------------------------------------------------------------
 
-def _queue(user: User, period: Period, items: list[tuple[Thread, list[Post]]]) -> None:
-    threads = [{
-        "title": thread.title, "board": thread.board.name,
-        "url": emails.absolute(emails.post_path(thread.id, posts[0].id)),
-        "posts": [{"author": p.author.display_name, "is_opening": p.is_opening,
-                   "excerpt": emails.excerpt(p, 200),
-                   "url": emails.absolute(emails.post_path(thread.id, p.id))} for p in posts],
-    } for thread, posts in items]
+def _item(post: Post, cache: dict[int, dict]) -> dict:
+    """What a digest shows of a post, worked out once per run however many get it."""
+    if post.id not in cache:
+        cache[post.id] = {"author": post.author.display_name, "is_opening": post.is_opening,
+                          "excerpt": emails.excerpt(post, 200),
+                          "url": emails.absolute(emails.post_path(post.thread_id, post.id))}
+    return cache[post.id]
+
+
+def _queue(user: User, settings: EmailSettings, period: Period,
+           items: list[tuple[Thread, list[Post]]], cache: dict[int, dict]) -> None:
+    threads = [{"title": thread.title, "board": thread.board.name,
+                "url": _item(posts[0], cache)["url"],
+                "posts": [_item(p, cache) for p in posts]} for thread, posts in items]
     count = sum(len(posts) for _, posts in items)
     when = "today" if period.mode == preferences.DAILY else "this week"
     label = "Your daily digest" if period.mode == preferences.DAILY else "Your weekly digest"
     day = period.end.astimezone(LONDON) - timedelta(days=1 if period.mode == "daily" else 7)
     subject = f"{label} from {emails.site()}: {count} new post{'s' if count != 1 else ''}"
     emails.queue_member_email(
-        user, kind="digest", subject=subject, template="digest", threads=threads,
+        user, kind="digest", settings=settings, subject=subject, template="digest", threads=threads,
         intro=f"Here is what is new since {day:%A %-d %B} in what you follow, "
               f"the busiest first. (You see it {when} because you chose a digest.)")
 
 
 def send_digests(now: datetime | None = None) -> dict[str, int]:
     """Send every due digest not yet sent; returns counts ("sent", "empty", "skipped")."""
-    now = now or utcnow()
+    session = db.session()
+    # What is loaded stays loaded across the commits below: it is read, never changed here.
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        return _send_due(now or utcnow())
+    finally:
+        session.expire_on_commit = expire
+
+
+def _send_due(now: datetime) -> dict[str, int]:
     users = list(db.session.scalars(select(User).where(User.status == Status.ACTIVE)
                                     .order_by(User.id)))
     settings = preferences.settings_for(u.id for u in users)
@@ -203,7 +243,16 @@ def send_digests(now: datetime | None = None) -> dict[str, int]:
     counts["skipped"] = len(plans) - len(todo)
     if not todo:
         return counts
+    # Rows (with their unsubscribe keys) for everyone, made once, so no email waits on one.
+    stored = preferences.stored_settings_many(u.id for u, _, _ in todo)
+    db.session.commit()
+    todo = [(u, stored[u.id], p) for u, _, p in todo]
     material = _material(min(p.start for *_, p in todo), max(p.end for *_, p in todo))
+    _send_all(todo, material, counts)
+    return counts
+
+
+def _send_all(todo, material: Material, counts: dict[str, int]) -> None:
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]
         try:
@@ -216,7 +265,6 @@ def send_digests(now: datetime | None = None) -> dict[str, int]:
                 except IntegrityError:
                     db.session.rollback()
                     counts["skipped"] += 1
-    return counts
 
 
 def _send_chunk(chunk, material: Material, counts: dict[str, int]) -> None:
@@ -226,7 +274,7 @@ def _send_chunk(chunk, material: Material, counts: dict[str, int]) -> None:
         db.session.add(DigestSent(user_id=user.id, period=period.key,
                                   items=sum(len(ps) for _, ps in items)))
         if items:
-            _queue(user, period, items)
+            _queue(user, settings, period, items, material.shown)
             tally["sent"] += 1
         else:
             tally["empty"] += 1

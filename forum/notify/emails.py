@@ -60,7 +60,7 @@ WHY = {
 
 
 def queue_member_email(user: User, *, kind: str, subject: str, template: str,
-                       **context) -> None:
+                       settings: EmailSettings | None = None, **context) -> None:
     """Queue one email to `user` from `notify/email/<template>.txt` and `.html`.
 
     `kind` is an email kind (preferences.KINDS) or "account" (always sent, no unsubscribe).
@@ -69,7 +69,8 @@ def queue_member_email(user: User, *, kind: str, subject: str, template: str,
     unsubscribe = None
     headers: dict[str, str] = {}
     if kind in preferences.KINDS or kind == "digest":
-        token = preferences.unsubscribe_token(user, "all" if kind == "digest" else kind)
+        token = preferences.unsubscribe_token(user, "all" if kind == "digest" else kind,
+                                              settings=settings)
         unsubscribe = absolute(f"/email/unsubscribe/{token}")
         headers = {"List-Unsubscribe": f"<{unsubscribe}>",
                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
@@ -153,7 +154,8 @@ def send_batches(messages: Sequence[OutboxMessage]) -> None:
                   "excerpt": excerpt(posts[n.post_id]) if n.post_id in posts else ""}
                  for n in notes]
         subject = notes[0].text if len(notes) == 1 else f"{len(notes)} updates on {site()}"
-        queue_member_email(user, kind=kind, subject=subject, template="batch", items=items)
+        queue_member_email(user, kind=kind, subject=subject, template="batch", items=items,
+                           settings=mine)
 
 
 _BLOCK = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|blockquote|pre|table|tr|td|th|hr)\b[^>]*>")

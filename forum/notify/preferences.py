@@ -146,10 +146,10 @@ def _signature(key: str, kind: str) -> str:
     return hmac.new(secret, f"unsubscribe:{key}:{kind}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def unsubscribe_token(user: User, kind: str) -> str:
+def unsubscribe_token(user: User, kind: str, *, settings: EmailSettings | None = None) -> str:
     """Opaque: the member's random key, the kind, and a signature (the caller commits, in
-    case the member's settings row is new)."""
-    key = stored_settings(user).key
+    case the member's settings row is new). `settings`: their stored row, if in hand."""
+    key = (settings if settings is not None and settings.key else stored_settings(user)).key
     return f"{key}.{kind}.{_signature(key, kind)}"
 
 
