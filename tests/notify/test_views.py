@@ -42,3 +42,13 @@ def test_notifications_are_only_for_the_signed_in_member(client, db):
 def test_marking_read_is_post_only(client, db):
     f.sign_in(client, f.member())
     assert client.get("/notifications/read").status_code == 405
+
+
+def test_an_approved_member_is_welcomed_in_their_notifications(client, db):
+    from forum.members.services import approve_member
+
+    applicant = f.applicant()
+    approve_member(f.moderator(), applicant)
+    f.sign_in(client, applicant)
+    html = client.get("/notifications").get_data(as_text=True)
+    assert "A moderator approved your account." in html
