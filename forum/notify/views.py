@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from forum.community.models import Alliance, Board, Profession
+from forum.discussions import policy
 from forum.discussions.views import load_thread, page_arg
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import csrf, db
@@ -36,7 +37,7 @@ def open_notification(notification_id: int):
     if note is None:
         abort(404)
     services.mark_read(current_user, note)
-    return redirect(note.link or url_for("notify.notifications"))
+    return redirect(safe_next(note.link, url_for("notify.notifications")))
 
 
 @bp.post("/notifications/read")
@@ -149,7 +150,7 @@ def unsubscribe(token: str):
 @login_required
 def mention_suggestions() -> Response:
     """Members the signed-in member can mention whose names match `q`, for the autocomplete."""
-    if not follows.policy.is_member(current_user):
+    if not policy.is_member(current_user):
         raise PermissionDenied("Your account cannot post at the moment.")
     if not allow("mention_lookup", str(current_user.id)):
         return jsonify({"error": "Too many lookups. Wait a minute."}), 429  # type: ignore[return-value]
