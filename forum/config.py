@@ -63,6 +63,8 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SEARCH_DIR": env("FORUM_SEARCH_DIR", str(ROOT / "search_index")),
+        # Uploaded files (QI attachments, resources, CPD evidence): never under static/.
+        "UPLOAD_DIR": env("FORUM_UPLOAD_DIR", str(INSTANCE / "uploads")),
         "SITE_NAME": env("FORUM_SITE_NAME", "Cancer CoP"),
         "BASE_URL": base_url,
         # Mail: with no SMTP host, messages are printed to the console (the demo).

@@ -290,6 +290,12 @@ def seed_demo() -> bool:
 
         add(None, replies)
         _backdate(thread, started, stamps[1:], now)
+    from forum.events.seed import seed_events
+
+    seed_events(users, now)
+    from forum.qi.seed import seed_qi_demo
+
+    seed_qi_demo(users)
     return True
 
 

@@ -37,7 +37,10 @@ def register_security_headers(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if _for_a_member():
+        # A view that chose its own caching (a feed: the same for everyone, whoever asks)
+        # keeps it, even when a member's browser asked.
+        chosen = response.cache_control.public or response.cache_control.private
+        if _for_a_member() and not chosen:
             response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"

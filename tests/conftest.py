@@ -58,6 +58,7 @@ def app(database_url, tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SEARCH_DIR": str(tmp_path_factory.mktemp("search_index")),
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "forum.test",

@@ -57,3 +57,16 @@ def test_the_demo_organiser_sees_the_organiser_menu_and_the_moderator_does_not(c
     assert client.get("/admin/").status_code == 200
     sign_in(client, moderator)
     assert 'href="/admin/"' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_demo_has_upcoming_public_events_and_one_is_full_with_a_waiting_list(db, client):
+    from forum.events.models import Event, Kind
+
+    seed_demo()
+    events = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
+    assert {e.kind for e in events} == {Kind.WEBINAR, Kind.FACE_TO_FACE}
+    assert all(e.is_public and e.is_published for e in events)
+    assert any(e.is_full and e.waiting_count for e in events)
+    page = client.get("/events").get_data(as_text=True)
+    assert all(e.title in page for e in events)
+    assert client.get("/events.ics").data.count(b"BEGIN:VEVENT") == len(events)

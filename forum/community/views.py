@@ -9,6 +9,7 @@ from forum.community import queries
 from forum.discussions import queries as discussions
 from forum.discussions.views import page_arg
 from forum.errors import NotFound
+from forum.qi import queries as qi_queries
 
 bp = Blueprint("community", __name__)
 
@@ -40,8 +41,10 @@ def show_alliance(slug: str):
         raise NotFound("No such alliance.")
     page = discussions.threads_page(current_user, alliance=alliance, page=page_arg())
     members, member_total = queries.members_of(current_user, alliance=alliance)
+    writeups, writeup_total = qi_queries.hub_writeups(current_user, alliance=alliance)
     return render_template("community/alliance.html", alliance=alliance, page=page,
-                           members=members, member_total=member_total,
+                           members=members, member_total=member_total, writeups=writeups,
+                           writeup_total=writeup_total,
                            reads=discussions.read_states(current_user, page.items))
 
 
@@ -57,6 +60,8 @@ def show_profession(slug: str):
         raise NotFound("No such profession.")
     page = discussions.threads_page(current_user, profession=profession, page=page_arg())
     members, member_total = queries.members_of(current_user, profession=profession)
+    writeups, writeup_total = qi_queries.hub_writeups(current_user, profession=profession)
     return render_template("community/profession.html", profession=profession, page=page,
-                           members=members, member_total=member_total,
+                           members=members, member_total=member_total, writeups=writeups,
+                           writeup_total=writeup_total,
                            reads=discussions.read_states(current_user, page.items))

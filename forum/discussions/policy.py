@@ -72,6 +72,11 @@ def can_read_post_body(viewer: Any, post: Post) -> bool:
     return post.hidden_at is None or is_moderator(viewer) or _is_author(viewer, post)
 
 
+def can_mark_board_read(viewer: Any, board: Board) -> bool:
+    """Anyone signed in keeps a reading state on the boards they can read."""
+    return _user(viewer) is not None and can_view_board(viewer, board)
+
+
 def can_start_thread(viewer: Any, board: Board) -> bool:
     """A board an organiser retired keeps its threads but takes no new ones."""
     return board.retired_at is None and is_member(viewer) and can_view_board(viewer, board)
@@ -185,12 +190,17 @@ def visible_threads(stmt: Select, viewer: Any) -> Select:
 
 def post_clause(viewer: Any):
     """Posts as listed outside their thread (search, profiles): readable, not deleted."""
-    user = _user(viewer)
-    clauses = [
-        Post.deleted_at.is_(None),
-        Post.thread_id.in_(select(Thread.id).where(thread_clause(viewer))),
-    ]
+    return and_(post_shown_clause(viewer),
+                Post.thread_id.in_(select(Thread.id).where(thread_clause(viewer))))
+
+
+def post_shown_clause(viewer: Any):
+    """The post's own part of post_clause, for a read whose threads already passed
+    thread_clause (a feed's opening posts): not deleted, and not hidden or waiting unless
+    the viewer moderates or wrote it."""
+    clauses = [Post.deleted_at.is_(None)]
     if not is_moderator(viewer):
+        user = _user(viewer)
         shown = and_(Post.hidden_at.is_(None), Post.pending.is_(False))
         clauses.append(or_(shown, Post.author_id == user.id) if user else shown)
     return and_(*clauses)

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -52,13 +52,10 @@ def _thread_row_options() -> tuple:
     )
 
 
-def threads_page(viewer: Any, *, board: Board | None = None, alliance: Alliance | None = None,
-                 pan_london: bool = False, profession: Profession | None = None,
-                 page: int = 1, per_page: int | None = None) -> Pagination:
-    """Threads the viewer may see, narrowed by any of board, alliance and profession.
-
-    `pan_london` narrows to threads for every alliance (alliance None).
-    """
+def narrowed_threads(viewer: Any, *, board: Board | None = None, alliance: Alliance | None = None,
+                     pan_london: bool = False, profession: Profession | None = None) -> Select:
+    """A select of the threads `viewer` may see, narrowed by any of board, alliance and
+    profession (`pan_london`: threads for every alliance): thread lists and feeds share it."""
     stmt = policy.visible_threads(select(Thread), viewer)
     if board is not None:
         stmt = stmt.where(Thread.board_id == board.id)
@@ -69,6 +66,18 @@ def threads_page(viewer: Any, *, board: Board | None = None, alliance: Alliance 
     if profession is not None:
         stmt = stmt.where(exists().where(thread_professions.c.thread_id == Thread.id,
                                          thread_professions.c.profession_id == profession.id))
+    return stmt
+
+
+def threads_page(viewer: Any, *, board: Board | None = None, alliance: Alliance | None = None,
+                 pan_london: bool = False, profession: Profession | None = None,
+                 page: int = 1, per_page: int | None = None) -> Pagination:
+    """Threads the viewer may see, narrowed by any of board, alliance and profession.
+
+    `pan_london` narrows to threads for every alliance (alliance None).
+    """
+    stmt = narrowed_threads(viewer, board=board, alliance=alliance, pan_london=pan_london,
+                            profession=profession)
     stmt = stmt.options(*_thread_row_options()).order_by(
         Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc()
     )

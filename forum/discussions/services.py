@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from forum import outbox
 from forum.community.models import Alliance, Board, Profession
-from forum.db import utcnow
+from forum.db import UTCDateTime, utcnow
 from forum.discussions import counters, held, policy
 from forum.discussions.models import Draft, Post, PostRevision, Thread, ThreadRead
 from forum.errors import InvalidInput, PermissionDenied
@@ -206,26 +206,54 @@ def delete_post(actor: User, post: Post) -> Post:
     return post
 
 
-def mark_thread_read(reader: User, thread: Thread, *, up_to: int) -> None:
-    """Remember that `reader` has read `thread` up to post `up_to`.
-
-    One upsert that only moves the mark forward, so two tabs racing cannot move it back or
-    collide on the insert. The page calls this only when the mark changes.
-    """
+def _upsert_reads(rows):
+    """INSERT (from `rows`: values or a select) ... ON CONFLICT that only moves a mark forward,
+    so two tabs racing cannot move it back or collide on the insert."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    now = utcnow()
-    stmt = insert(ThreadRead).values(user_id=reader.id, thread_id=thread.id,
-                                     last_read_post_id=up_to, first_read_at=now, updated_at=now)
-    db.session.execute(stmt.on_conflict_do_update(
+    stmt = rows(insert(ThreadRead))
+    return db.session.execute(stmt.on_conflict_do_update(
         index_elements=[ThreadRead.user_id, ThreadRead.thread_id],
         set_={"last_read_post_id": stmt.excluded.last_read_post_id,
               "updated_at": stmt.excluded.updated_at},
         where=ThreadRead.last_read_post_id < stmt.excluded.last_read_post_id,
     ))
+
+
+def mark_thread_read(reader: User, thread: Thread, *, up_to: int) -> None:
+    """Remember that `reader` has read `thread` up to post `up_to`.
+
+    One upsert; the page calls this only when the mark changes.
+    """
+    now = utcnow()
+    _upsert_reads(lambda insert: insert.values(
+        user_id=reader.id, thread_id=thread.id, last_read_post_id=up_to, first_read_at=now,
+        updated_at=now))
+    db.session.commit()
+
+
+def mark_board_read(reader: User, board: Board) -> None:
+    """"Mark all as read": every thread on the board the reader may see, read up to its newest
+    post they may see, in one statement whatever the board's size.
+
+    Only posts the reader can see count: a reply still waiting for a moderator stays unread
+    for them once it is published, as it would have if they had opened the thread.
+    """
+    if not policy.can_mark_board_read(reader, board):
+        raise PermissionDenied("You cannot mark this board as read.")
+    now = literal(utcnow(), UTCDateTime())
+    newest = (
+        select(literal(reader.id), Post.thread_id, func.max(Post.id), now, now)
+        .where(Post.thread_id.in_(select(Thread.id).where(Thread.board_id == board.id,
+                                                          policy.thread_clause(reader))),
+               policy.in_thread_clause(reader))
+        .group_by(Post.thread_id)
+    )
+    _upsert_reads(lambda insert: insert.from_select(
+        ["user_id", "thread_id", "last_read_post_id", "first_read_at", "updated_at"], newest))
     db.session.commit()
 
 

@@ -187,6 +187,18 @@ def show_board(slug: str):
                            reads=queries.read_states(current_user, page.items))
 
 
+@bp.post("/boards/<slug>/read")
+@login_required
+def mark_board_read(slug: str):
+    board = queries.board_by_slug(slug)
+    if board is None:
+        raise NotFound("No such board.")
+    require_board(board)
+    services.mark_board_read(current_user, board)
+    flash(f"Every discussion in {board.name} is marked as read.", "success")
+    return redirect(url_for("discussions.show_board", slug=board.slug), 303)
+
+
 # --- starting a thread --------------------------------------------------------------------
 
 @bp.route("/discussions/new", methods=["GET", "POST"])

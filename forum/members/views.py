@@ -31,6 +31,12 @@ def _waiting(member) -> int:
     return waiting_post_count(member)
 
 
+def _writeups(member, viewer) -> list:
+    from forum.qi.queries import member_writeups
+
+    return member_writeups(viewer, member.id)
+
+
 @bp.get("/members/<int:user_id>")
 @login_required
 def profile(user_id: int):
@@ -41,6 +47,7 @@ def profile(user_id: int):
     is_self = member.id == current_user.id
     return render_template("members/profile.html", member=member,
                            posts=_recent_posts(member, current_user), is_self=is_self,
+                           writeups=_writeups(member, current_user),
                            waiting=_waiting(member) if is_self or current_user.is_moderator else 0)
 
 

@@ -17,9 +17,13 @@ from forum.notify.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 
-def queue_email(to: str, subject: str, text: str) -> None:
-    """Queue a plain-text email; it is sent after the caller commits."""
-    outbox.enqueue("email", {"to": to, "subject": subject, "text": text})
+def queue_email(to: str, subject: str, text: str, *, attachments: list[dict] | None = None) -> None:
+    """Queue a plain-text email; it is sent after the caller commits. Each attachment is
+    {"filename", "content_type" ("text/calendar"), "content" (text)}."""
+    payload: dict = {"to": to, "subject": subject, "text": text}
+    if attachments:
+        payload["attachments"] = attachments
+    outbox.enqueue("email", payload)
 
 
 def _build(payload: dict, row: OutboxMessage) -> EmailMessage:
@@ -38,6 +42,10 @@ def _build(payload: dict, row: OutboxMessage) -> EmailMessage:
     message.set_content(payload["text"])
     if payload.get("html"):
         message.add_alternative(payload["html"], subtype="html")
+    for item in payload.get("attachments", ()):
+        maintype, _, subtype = item["content_type"].partition("/")
+        message.add_attachment(item["content"].encode(), maintype=maintype, subtype=subtype,
+                               filename=item["filename"])
     return message
 
 

@@ -297,6 +297,8 @@ class Changes:
                 changes.author_ids.add(ident)
             elif kind in ("board", "alliance", "profession"):
                 getattr(changes, f"{kind}_ids").add(ident)
+            elif kind == "qi":  # QI write-ups: indexed once their search side lands (qi-replicate)
+                pass
             else:  # a kind this version does not index yet: nothing to do
                 log.info("Search outbox row of unknown kind %r ignored", kind)
         return changes

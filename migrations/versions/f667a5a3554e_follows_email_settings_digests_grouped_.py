@@ -1,7 +1,7 @@
 """follows, email settings, digests, grouped notifications (issue 12)
 
 Revision ID: f667a5a3554e
-Revises: 9b2d4e6f8a1c
+Revises: a2d2066684a7
 Create Date: 2026-12-01 11:07:37.391298
 
 """
@@ -14,7 +14,7 @@ import forum.db
 
 # revision identifiers, used by Alembic.
 revision = 'f667a5a3554e'
-down_revision = '9b2d4e6f8a1c'
+down_revision = 'a2d2066684a7'
 branch_labels = None
 depends_on = None
 

@@ -170,6 +170,9 @@ class Sample:
     long_thread_id: int = 0  # more top-level replies than a page holds, and one deep branch
     branch_id: int = 0  # the top-level reply whose branch has a page of its own
     organiser: dict = field(default_factory=dict)  # an admin, for the Organiser pages
+    event_id: int = 0  # a public webinar the reader has a place at (guests allowed)
+    full_event_id: int = 0  # a full face-to-face workshop with the reader on the waiting list
+    guest_tokens: dict = field(default_factory=dict)  # a guest's "confirm" and "cancel" links
 
 
 LONG_BODY = """Hello all. We started a **lymphoedema** clinic in our practice last spring.
@@ -245,12 +248,15 @@ def sample(live_server) -> Sample:
         held_thread_id = _held_example(author_user)
         long_thread_id, branch_id = _long_thread(author_user, reader_user)
         _organiser_examples(db, organiser["id"])
+        event_id, full_event_id, guest_tokens = _event_examples(db, organiser["id"], reader["id"],
+                                                                author["id"])
     live_server.wait_for_outbox()
     return Sample(author=author, reader=reader, moderator=moderator, applicant=applicant,
                   board_slug="rehab-and-lymphoedema", alliance_slug="north-central-london",
                   profession_slug="general-practice-nurse", thread_id=thread_id,
                   opening_id=opening_id, reply_ids=reply_ids, held_thread_id=held_thread_id,
-                  long_thread_id=long_thread_id, branch_id=branch_id, organiser=organiser)
+                  long_thread_id=long_thread_id, branch_id=branch_id, organiser=organiser,
+                  event_id=event_id, full_event_id=full_event_id, guest_tokens=guest_tokens)
 
 
 def _held_example(author) -> int:
@@ -296,6 +302,37 @@ def _organiser_examples(db, organiser_id: int) -> None:
     pages.edit_page(db.session.get(User, organiser_id), contact, title=contact.title,
                     body=contact.body_source + "\n\nWe read every message.",
                     reason="Said we read every message")
+
+
+def _event_examples(db, organiser_id: int, reader_id: int, author_id: int) -> tuple[int, int, dict]:
+    """A webinar the reader has a place at, a full workshop they wait for, and a guest's links."""
+    try:
+        from tests.events.conftest import make_event
+    except ModuleNotFoundError:
+        return 0, 0, {}
+    from forum.auth import tokens
+    from forum.events import emails, signups
+    from forum.events.models import Kind
+    from forum.members.models import User
+
+    organiser, reader = db.session.get(User, organiser_id), db.session.get(User, reader_id)
+    webinar = make_event(organiser, title="Fatigue after cancer: a lunchtime webinar",
+                         allow_guests=True, questions="Access needs", speakers="Dr Funmi Bello")
+    signups.sign_up(reader, webinar, answers={"Access needs": "Captions, please"})
+    workshop = make_event(organiser, title="Starting a QI project: a workshop", capacity=1,
+                          kind=Kind.FACE_TO_FACE, venue="Room 2, 1 Example Road, London N19",
+                          accessibility="Step-free access", joining_link="")
+    signups.sign_up(db.session.get(User, author_id), workshop)
+    signups.sign_up(reader, workshop)
+    unconfirmed = signups.sign_up_guest(webinar, name="Gita Guest", email="gita@example.org",
+                                        profession="Dietitian", organisation="A hospice")
+    confirm = tokens.make(signups.GUEST_SALT, {"id": unconfirmed.id,
+                                               "e": tokens.fingerprint("gita@example.org")})
+    placed = signups.sign_up_guest(webinar, name="Gus Guest", email="gus@example.org",
+                                   profession="Pharmacist", organisation="A pharmacy")
+    signups.verify_guest(tokens.make(signups.GUEST_SALT, {"id": placed.id,
+                                                          "e": tokens.fingerprint("gus@example.org")}))
+    return webinar.id, workshop.id, {"confirm": confirm, "cancel": emails.guest_cancel_token(placed)}
 
 
 def _moderation_examples(db, moderator_id: int, reporter_id: int, reply_ids: list[int]) -> None:

@@ -49,7 +49,9 @@ DOM_CHECK = """() => {
     'base', 'meta', 'link', 'style', 'form', 'input', 'button', 'textarea', 'select', 'svg',
     'math', 'template', 'portal', 'img', 'video', 'audio', 'source']);
   const found = [];
-  const written = '.post__body, .preview, .search-result__snippet, .search-result__title';
+  const written = '.post__body, .preview, .search-result__snippet, .search-result__title, ' +
+    '#event-description, .qi-section .markdown, .qi-diagram__box, .qi-tree__box, ' +
+    '.result-list__snippet';
   for (const el of document.querySelectorAll(written)) {
     for (const inner of el.querySelectorAll('*')) {
       const tag = inner.tagName.toLowerCase();
@@ -266,6 +268,10 @@ def test_no_payload_executes_in_the_browser(browser, live_server, sample):
             watcher.tried("display name")
             watcher.tried("organisation")
 
+        # QI write-ups: every text field, driver boxes, a PDSA cycle and a team role.
+        if live_server.has_endpoint("qi.new_writeup"):
+            qi_sweep(watcher, live_server, payloads, titles, names)
+
         # Search: payloads as queries, and results whose snippets come from the payload posts.
         if live_server.has_endpoint("search.search"):
             live_server.wait_for_outbox(timeout=60)
@@ -283,6 +289,160 @@ def test_no_payload_executes_in_the_browser(browser, live_server, sample):
     assert tally.csp == []
     assert tally.markup == []
     assert tally.by_field["post body"] == len(payloads)
+
+
+def _event_form(watcher, live_server, *, title: str, text: str, lines: list[str], description: str):
+    """Fill every text field of the event form with payloads and save; the event's path."""
+    from datetime import timedelta
+
+    from forum.db import utcnow
+
+    page = watcher.page
+    day = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%d")
+    watcher.goto(live_server.url_for("events.new_event"))
+    form = page.locator("#event-form")
+    form.get_by_label("Title").fill(title)
+    form.get_by_label("Hybrid (in person and online)").check()
+    for label, value in (("Start date", day), ("Start time", "12:30"), ("End date", day),
+                         ("End time", "13:30"), ("Number of places", "20")):
+        form.get_by_label(label).fill(value)
+    form.get_by_label("Venue address").fill(text[:1000])
+    form.get_by_label("Accessibility of the venue (optional)").fill(text[:2000])
+    form.get_by_label("Joining link (Teams or Zoom)").fill("https://teams.example/join/xss")
+    form.get_by_label("Description (Markdown)").fill(description)
+    form.get_by_label("Speakers (optional)").fill("\n".join(lines))
+    form.get_by_label("Questions for people signing up (optional)").fill("\n".join(lines[:5]))
+    form.get_by_label("Let visitors sign up as guests, without joining").check()
+    watcher.submit(form.get_by_role("button", name="Save as a draft"))
+    if page.locator("#pid-confirm").count():  # the patient-data guard saw a number-like payload
+        page.locator("#pid-confirm").check()
+        watcher.submit(page.locator("#event-form").get_by_role("button", name="Save as a draft"))
+    assert re.search(r"/events/\d+$", page.url), page.locator(".error-summary").all_inner_texts()
+    path = page.url.removeprefix(live_server.url)
+    watcher.submit(page.get_by_role("button", name="Publish"))
+    return path
+
+
+@same_on_every_database
+def test_no_payload_executes_in_event_pages(browser, live_server, sample):
+    """The event's text fields (title, venue, access, description, speakers, questions) and a
+    guest's (name, email, profession, organisation, answers), on every page that shows them."""
+    from forum.members.models import Role
+
+    payloads = load_payloads()
+    titles = sample_of(payloads, 6, max_len=200)
+    short = [p for p in sample_of(payloads, 60, max_len=150) if "@" not in p and "\n" not in p]
+    tally = Tally()
+    organiser = make_member(live_server, display_name=f"XSS organiser {unique('')}", role=Role.ADMIN)
+    watcher = Watcher(browser, live_server, tally)
+    guest = Watcher(browser, live_server, tally)
+    try:
+        sign_in(watcher.page, live_server, organiser["email"])
+        description_batches = batches(sample_of(payloads, 300, max_len=400))
+        for i, title in enumerate(titles):
+            lines = short[(i * 5) % len(short):][:5] or short[:5]
+            batch = description_batches[i % len(description_batches)]
+            path = _event_form(watcher, live_server, title=title, text="\n".join(short[i::6]),
+                               lines=lines, description="\n\n".join(batch))
+            for field_name, n in (("event title", 1), ("event venue and access", 2),
+                                  ("event speakers", len(lines)),
+                                  ("event questions", min(5, len(lines))),
+                                  ("event description", len(batch))):
+                watcher.tried(field_name, n)
+            guest.goto(path)
+            form = guest.page.locator("#guest-form")
+            form.get_by_label("Full name").fill(lines[0][:120])
+            form.get_by_label("Email address").fill(f"{unique('xss')}@example.org")
+            form.get_by_label("Profession").fill(lines[-1][:120])
+            form.get_by_label("Organisation").fill(title[:160])
+            for n in range(min(5, len(lines))):
+                guest.page.locator(f"#guest-form #answer_{n}").fill(lines[n][:500])
+            guest.submit(form.get_by_role("button", name="Sign up as a guest"))
+            guest.tried("guest name, profession, organisation and answers", 3 + min(5, len(lines)))
+            event_id = int(path.rsplit("/", 1)[1])
+            for url in (path, live_server.url_for("events.edit_event", event_id=event_id),
+                        live_server.url_for("events.people", event_id=event_id)):
+                watcher.goto(url)
+        watcher.goto(live_server.url_for("events.my_events"))
+        for viewer in (watcher, guest):
+            viewer.goto(live_server.url_for("events.index"))
+    finally:
+        watcher.close()
+        guest.close()
+    fields = ", ".join(f"{n} as {where}" for where, n in tally.by_field.items())
+    report_figure(f"XSS in event pages: {tally.payloads} payloads tried ({fields}), {tally.pages} "
+                  f"pages opened, {len(tally.executions)} executions, {len(tally.csp)} CSP "
+                  f"violations, {len(tally.markup)} live markup found")
+    assert tally.executions == []
+    assert tally.csp == []
+    assert tally.markup == []
+QI_FIELDS = {"about": ["Summary", "The problem and why it matters"], "aim": ["Aim"],
+             "results": ["Results", "What we learned", "What you need", "Pitfalls"]}
+QI_CYCLE_FIELDS = ["Plan", "Prediction", "Do", "Study", "What you decided and why"]
+
+
+def _qi_submit(watcher, form, button: str) -> None:
+    """Send a QI form; if the patient-data guard stops it, confirm and send it again."""
+    watcher.submit(form.get_by_role("button", name=button))
+    page = watcher.page
+    if page.locator("#pid-confirm").count():
+        page.locator("#pid-confirm").check()
+        watcher.submit(page.get_by_role("button", name=button))
+
+
+def qi_sweep(watcher, server, payloads: list[str], titles: list[str], names: list[str]) -> None:
+    """Every text field of a write-up holds payloads; then every page that shows them."""
+    page = watcher.page
+    chunks = iter(batches(payloads) * 3)
+    watcher.goto(server.url_for("qi.new_writeup"))
+    form = page.locator("#writeup-form")
+    form.get_by_label("Title").fill(titles[0])
+    _qi_submit(watcher, form, "Save and continue")
+    writeup_id = int(re.search(r"/qi/(\d+)/edit", page.url).group(1))
+    watcher.tried("write-up title")
+    for section, labels in QI_FIELDS.items():
+        watcher.goto(server.url_for("qi.edit_section", writeup_id=writeup_id, section=section))
+        form = page.locator("#section-form")
+        for label in labels:
+            batch = next(chunks)
+            form.get_by_label(label, exact=True).fill("\n\n".join(batch))
+            watcher.tried(f"write-up {label.lower()}", len(batch))
+        if section == "results":
+            form.get_by_label("Time it took").fill(titles[1])
+            watcher.tried("write-up time it took")
+        _qi_submit(watcher, form, "Save and return")
+    drivers_url = server.url_for("qi.edit_drivers", writeup_id=writeup_id)
+    for text in titles[:5]:
+        watcher.goto(drivers_url)
+        form = page.locator("#form-add-root")
+        form.get_by_label("Add a primary driver").fill(text)
+        _qi_submit(watcher, form, "Add")
+        watcher.tried("driver diagram box")
+    watcher.goto(server.url_for("qi.edit_cycles", writeup_id=writeup_id))
+    form = page.locator("#cycle-form")
+    form.get_by_label("Change tested").fill(titles[2])
+    for label in QI_CYCLE_FIELDS:
+        batch = next(chunks)
+        form.get_by_label(label, exact=True).fill("\n\n".join(batch))
+        watcher.tried(f"PDSA {label.lower()}", len(batch))
+    _qi_submit(watcher, form, "Add cycle")
+    watcher.goto(server.url_for("qi.edit_team", writeup_id=writeup_id))
+    role = page.locator("#team-table input[name=role]").first
+    role.fill(names[0])
+    watcher.submit(page.locator("#team-table").get_by_role("button", name="Save").first)
+    watcher.tried("team role")
+    watcher.goto(server.url_for("qi.edit_writeup", writeup_id=writeup_id))
+    watcher.submit(page.get_by_role("button", name="Publish"))
+    # A published edit: the history page shows the changed words of a payload batch.
+    watcher.goto(server.url_for("qi.edit_section", writeup_id=writeup_id, section="aim"))
+    batch = next(chunks)
+    page.locator("#section-form").get_by_label("Aim", exact=True).fill("\n\n".join(batch))
+    _qi_submit(watcher, page.locator("#section-form"), "Save and return")
+    watcher.tried("write-up aim, edited", len(batch))
+    for path in (server.url_for("qi.show_writeup", writeup_id=writeup_id),
+                 server.url_for("qi.index"), server.url_for("qi.writeup_history", writeup_id=writeup_id),
+                 drivers_url, server.url_for("qi.edit_section", writeup_id=writeup_id, section="about")):
+        watcher.goto(path)
 
 
 def test_the_recorder_catches_a_script_that_runs(browser, live_server):

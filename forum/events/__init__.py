@@ -1,0 +1,1 @@
+"""Events: webinars and face-to-face workshops, sign-ups, waiting lists, reminders and calendars."""

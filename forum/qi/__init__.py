@@ -1,0 +1,1 @@
+"""QI write-ups: quality-improvement projects others can find, judge by their charts and replicate."""
