@@ -103,6 +103,10 @@ def register_outbox_handlers(app: Flask) -> None:
     from forum.notify.mail import deliver
 
     outbox.register_handler("email", deliver)
+    from forum.notify import emails, fanout
+
+    outbox.register_handler("notify", fanout.handle)  # followers, mentions: in-app + batches
+    outbox.register_handler("notify_email", emails.send_batches)  # one email per batch window
     from forum.auth.services import apply_link_requests
 
     outbox.register_handler("auth", apply_link_requests)  # reset and verification links

@@ -104,6 +104,11 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
         # up to 50,000 characters; no person writes this fast.
         "PREVIEW_RATE_LIMIT": env("FORUM_PREVIEW_RATE_LIMIT", "20 per minute;200 per hour"),
         "POST_RATE_LIMIT": env("FORUM_POST_RATE_LIMIT", "10 per minute;100 per hour"),
+        # The @mention autocomplete asks once per keystroke pause.
+        "MENTION_LOOKUP_RATE_LIMIT": env("FORUM_MENTION_LOOKUP_RATE_LIMIT",
+                                         "60 per minute;600 per hour"),
+        # How long an immediate email waits for more notifications to join it.
+        "NOTIFY_BATCH_SECONDS": int(env("FORUM_NOTIFY_BATCH_SECONDS", "180")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime is the limit; no lost long posts
         "SESSION_COOKIE_HTTPONLY": True,

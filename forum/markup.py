@@ -175,3 +175,38 @@ def to_text(body_html: str) -> str:
     documents and snippets: tags become spaces, entities characters. A regex, not a parser:
     the search rebuild runs this on every post."""
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body_html))).strip()
+
+
+_SEGMENTS = re.compile(r"(<[^>]*>)")
+_NO_LINKS_IN = frozenset({"a", "code", "pre"})
+
+
+def _linker(by_text: dict[str, str]):
+    def link(match: re.Match) -> str:
+        href = escapeHtml(by_text[match.group(1).casefold()])
+        return f'<a href="{href}">@{match.group(1)}</a>'
+    return link
+
+
+def link_mentions(body_html: str, links: dict[str, str]) -> str:
+    """Make each `@Name` in the text of `render`'s HTML a link (`links`: name -> our own
+    path, e.g. a profile), outside links and code. The result is cleaned again, so nothing
+    outside the allow-list can come through."""
+    if not links:
+        return body_html
+    names = sorted(links, key=len, reverse=True)
+    pattern = re.compile("@(" + "|".join(re.escape(escapeHtml(n)) for n in names) + r")(?!\w)",
+                         re.IGNORECASE)
+    by_text = {escapeHtml(n).casefold(): links[n] for n in names}
+    out, inside = [], 0
+    for segment in _SEGMENTS.split(body_html):
+        if segment.startswith("<"):
+            tag = segment.strip("</>").split(None, 1)[0].lower() if segment.strip("</>") else ""
+            if tag in _NO_LINKS_IN:
+                inside += -1 if segment.startswith("</") else 1
+            out.append(segment)
+        elif inside or "@" not in segment:
+            out.append(segment)
+        else:
+            out.append(pattern.sub(_linker(by_text), segment))
+    return clean("".join(out))

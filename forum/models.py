@@ -15,7 +15,7 @@ from forum.events.models import (
 )
 from forum.members.models import Role, Status, User
 from forum.moderation.models import AuditEntry, Report, StaffNote
-from forum.notify.models import Notification, OutboxMessage
+from forum.notify.models import DigestSent, EmailSettings, Follow, Notification, OutboxMessage
 from forum.pages.models import Page, PageRevision
 from forum.qi.models import (
     Attachment,
@@ -38,12 +38,15 @@ __all__ = [
     "AuditEntry",
     "Board",
     "DataPoint",
+    "DigestSent",
     "Draft",
     "DriverNode",
+    "EmailSettings",
     "Event",
     "EventOrganiser",
     "EventOutcome",
     "EventSpeaker",
+    "Follow",
     "Measure",
     "MemberSession",
     "Notification",

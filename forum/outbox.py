@@ -97,6 +97,8 @@ def _claim(topic: str, limit: int) -> tuple[str, list[OutboxMessage]]:
         .values(claimed_by=token, claimed_until=now + _lease())
         .returning(OutboxMessage.id), execution_options=_NO_SYNC).all()
     db.session.commit()
+    # When this session's claim runs out (mark_done renews it only once half has gone).
+    db.session.info["outbox_claim"] = (token, now + _lease())
     if not claimed:
         return token, []
     return token, list(db.session.scalars(
@@ -106,15 +108,21 @@ def _claim(topic: str, limit: int) -> tuple[str, list[OutboxMessage]]:
 def mark_done(message: OutboxMessage) -> None:
     """Record one message as done, committed before the next is sent (email does this after
     each message the server takes), so a worker stopped or killed mid-batch sends at most
-    the message it had in hand again. Renews the claim on the rest of the batch."""
+    the message it had in hand again. Renews the claim on the rest of the batch once half
+    the lease has gone (the claim's end is kept in the session's info by _claim)."""
     (message_id,) = inspect(message).identity
     now = utcnow()
-    claim = select(OutboxMessage.claimed_by).where(OutboxMessage.id == message_id)
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.claimed_by == claim.scalar_subquery(),
-               OutboxMessage.processed_at.is_(None), OutboxMessage.id != message_id)
-        .values(claimed_until=now + _lease()), execution_options=_NO_SYNC)
+    held = db.session.info.get("outbox_claim")
+    # Renewing after every message cost an UPDATE of the whole batch per email.
+    if held is None or held[1] - now < _lease() / 2:
+        claim = select(OutboxMessage.claimed_by).where(OutboxMessage.id == message_id)
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.claimed_by == claim.scalar_subquery(),
+                   OutboxMessage.processed_at.is_(None), OutboxMessage.id != message_id)
+            .values(claimed_until=now + _lease()), execution_options=_NO_SYNC)
+        if held is not None:
+            db.session.info["outbox_claim"] = (held[0], now + _lease())
     db.session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message_id)
         .values(processed_at=now, attempts=OutboxMessage.attempts + 1, claimed_until=None),

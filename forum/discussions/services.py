@@ -20,8 +20,10 @@ from forum.discussions.models import Draft, Post, PostRevision, Thread, ThreadRe
 from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
 from forum.forms import clean_text
-from forum.markup import MAX_SOURCE, TooComplex, as_plain_text, problem, render
+from forum.markup import MAX_SOURCE, TooComplex, as_plain_text, problem
 from forum.members.models import User
+from forum.notify import events
+from forum.notify.mentions import render_post
 
 TITLE_MAX = 200
 BODY_MAX = MAX_SOURCE
@@ -92,13 +94,15 @@ def start_thread(actor: User, *, board: Board, title: str, body: str,
                     created_at=now, last_activity_at=now, pending=pending,
                     professions=list(dict.fromkeys(professions)))
     post = Post(thread=thread, author=actor, is_opening=True, body_source=body,
-                body_html=render(body), created_at=now, revision_count=1, pending=pending,
+                body_html=render_post(body), created_at=now, revision_count=1, pending=pending,
                 pending_reason=(hold or PENDING_REASON) if pending else "")
     db.session.add_all([thread, post])
     db.session.flush()
     _revision(post, actor, title)
     if not pending:
         publish_counters(post)
+        events.post_published(post.id)
+    events.follow_automatically(actor.id, thread.id)
     outbox.enqueue("search", {"kind": "thread", "id": thread.id})
     _discard_draft(actor, None)
     db.session.commit()
@@ -121,13 +125,15 @@ def reply_to_thread(actor: User, thread: Thread, *, body: str,
     now = utcnow()
     pending = bool(hold) or needs_premoderation(actor)
     post = Post(thread=thread, author=actor, reply_to=reply_to, body_source=body,
-                body_html=render(body), created_at=now, revision_count=1, pending=pending,
+                body_html=render_post(body), created_at=now, revision_count=1, pending=pending,
                 pending_reason=(hold or PENDING_REASON) if pending else "")
     db.session.add(post)
     db.session.flush()
     _revision(post, actor, None)
     if not pending:
         publish_counters(post)
+        events.post_published(post.id)
+    events.follow_automatically(actor.id, thread.id)
     outbox.enqueue("search", {"kind": "post", "id": post.id})
     _discard_draft(actor, thread)
     db.session.commit()
@@ -160,7 +166,7 @@ def edit_post(actor: User, post: Post, *, body: str, title: str | None = None,
     if actor.id != post.author_id:
         _audit_moderator_edit(actor, post, body=body, title=new_title if title_changed else None)
     post.body_source = body
-    post.body_html = render(body)
+    post.body_html = render_post(body)
     post.edited_at = utcnow()
     counters.bump(post, revision_count=1)  # two tabs saving at once get numbers of their own
     if title_changed:
@@ -170,6 +176,8 @@ def edit_post(actor: User, post: Post, *, body: str, title: str | None = None,
         if post.is_opening:
             thread.pending = True
     _revision(post, actor, thread.title if post.is_opening else None)
+    if not post.pending:
+        events.post_edited(post.id)
     if title_changed or (hold and post.is_opening):
         outbox.enqueue("search", {"kind": "thread", "id": thread.id})
     else:
@@ -262,7 +270,7 @@ def rerender_posts(*, batch_size: int = 500) -> int:
                 select(model).where(model.id > last_id).order_by(model.id).limit(batch_size))):
             for row in rows:
                 try:
-                    html = render(row.body_source)
+                    html = render_post(row.body_source)
                 except TooComplex:  # saved before the limits: shown as written
                     html = as_plain_text(row.body_source)
                 if html != row.body_html:

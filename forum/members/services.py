@@ -15,6 +15,7 @@ from forum.members.models import Status, User
 from forum.members.names import check_display_name, clean_organisation
 from forum.members.queries import staff_names
 from forum.moderation.models import AuditEntry
+from forum.notify import events
 from forum.notify.mail import queue_email
 from forum.passwords import hash_password, verify_password
 
@@ -48,6 +49,9 @@ def approve_member(actor: User, member: User) -> User:
     member.approved_at = utcnow()
     member.approved_by_id = actor.id
     _audit(actor, "approve_member", member)
+    events.tell_member(member.id, kind="account_approved", link=url_for("community.home"),
+                       text="A moderator approved your account. Welcome: you can join the "
+                            "discussions now.")
     site = current_app.config["SITE_NAME"]
     login = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.login")
     queue_email(member.email, f"Your {site} account is ready", (

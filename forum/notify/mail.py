@@ -37,12 +37,32 @@ def _build(payload: dict, row: OutboxMessage) -> EmailMessage:
     message["Message-ID"] = f"<outbox-{row.id}.{row.created_at:%Y%m%d%H%M%S%f}@{domain}>"
     message["To"] = payload["to"]
     message["Subject"] = payload["subject"]
+    for name, value in (payload.get("headers") or {}).items():
+        message[name] = value
     message.set_content(payload["text"])
+    if payload.get("html"):
+        message.add_alternative(payload["html"], subtype="html")
     for item in payload.get("attachments", ()):
         maintype, _, subtype = item["content_type"].partition("/")
         message.add_attachment(item["content"].encode(), maintype=maintype, subtype=subtype,
                                filename=item["filename"])
     return message
+
+
+def _stopped(payloads: Sequence[dict]) -> set[str]:
+    """Addresses among `payloads` whose notification email has stopped after bounces."""
+    from sqlalchemy import func, select
+
+    from forum.extensions import db
+    from forum.members.models import User
+    from forum.notify.models import EmailSettings
+
+    to = {p["to"].lower() for p in payloads if p.get("notice")}
+    if not to:
+        return set()
+    return set(db.session.scalars(
+        select(func.lower(User.email)).join(EmailSettings, EmailSettings.user_id == User.id)
+        .where(func.lower(User.email).in_(to), EmailSettings.mail_stopped_at.is_not(None))))
 
 
 def deliver(messages: Sequence[OutboxMessage]) -> None:
@@ -55,7 +75,12 @@ def deliver(messages: Sequence[OutboxMessage]) -> None:
     """
     config = current_app.config
     built: list[tuple[OutboxMessage, EmailMessage]] = []
+    stopped = _stopped([m.payload for m in messages if isinstance(m.payload, dict)
+                        and isinstance(m.payload.get("to"), str)])
     for m in messages:
+        if m.payload.get("notice") and str(m.payload.get("to", "")).lower() in stopped:
+            outbox.mark_done(m)  # the address bounced too often: not sent, not retried
+            continue
         try:
             built.append((m, _build(m.payload, m)))
         except (KeyError, TypeError, ValueError):
@@ -65,8 +90,9 @@ def deliver(messages: Sequence[OutboxMessage]) -> None:
     if config["MAIL_BACKEND"] == "console":
         for row, message in built:
             outbox.check_stop()
+            text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
             print(f"\n--- email to {message['To']} ---\nSubject: {message['Subject']}\n\n"
-                  f"{message.get_content()}--- end of email ---", file=sys.stderr, flush=True)
+                  f"{text}--- end of email ---", file=sys.stderr, flush=True)
             outbox.mark_done(row)
         return
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
@@ -83,4 +109,7 @@ def deliver(messages: Sequence[OutboxMessage]) -> None:
                     raise  # a temporary refusal: the rest of the batch is tried again later
                 log.warning("Email to %s refused for good and dropped: %s", message["To"],
                             error.recipients)
+                from forum.notify.preferences import record_bounce
+
+                record_bounce(str(message["To"]))  # committed with mark_done below
             outbox.mark_done(row)

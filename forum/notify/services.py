@@ -16,3 +16,10 @@ def mark_all_read(actor: User) -> int:
         Notification.user_id == actor.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
     db.session.commit()
     return result.rowcount or 0
+
+
+def mark_read(actor: User, notification: Notification) -> None:
+    """The member opened the notification (a no-op once read)."""
+    if notification.user_id == actor.id and notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.commit()

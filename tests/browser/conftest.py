@@ -68,6 +68,9 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": smtp_port,
             "PREMODERATE_FIRST_POSTS": 0,
+            # Notification email goes at once, not after a batch window, so the outbox
+            # empties (wait_for_outbox) as soon as the worker has caught up.
+            "NOTIFY_BATCH_SECONDS": 0,
             # The in-process worker is started below, not by create_app, so that it can be
             # stopped when the session ends (create_app keeps no handle on it).
             "INPROCESS_WORKER": False,

@@ -564,14 +564,17 @@ def test_a_hostile_post_leaves_no_executable_markup_in_the_page(client, db, memb
         scan = Scan()
         scan.feed(page(client.get(url)))
         assert scan.scripts[0] == {"src": "/static/js/app.js", "defer": None}, url
-        assert scan.scripts[1:] in ([], [{"src": "/static/js/drafts.js", "defer": None}]), url
+        mentions = {"src": "/static/js/mentions.js", "data-url": "/members/mention-suggestions",
+                    "defer": None}  # for signed-in members (forum.notify)
+        assert scan.scripts[1:2] == [mentions], url
+        assert scan.scripts[2:] in ([], [{"src": "/static/js/drafts.js", "defer": None}]), url
         assert scan.handlers == [], url
         assert scan.bad_urls == [], url
     post = opening_post(db, thread)
     html = page(client.get(f"/posts/{post.id}/history"))
     scan = Scan()
     scan.feed(html)
-    assert scan.handlers == [] and len(scan.scripts) == 1
+    assert scan.handlers == [] and len(scan.scripts) == 2  # app.js, mentions.js
 
 
 # --- query counts ---------------------------------------------------------------------------

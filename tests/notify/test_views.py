@@ -1,5 +1,7 @@
 """A member sees what moderators did about their posts and reports, and can clear it."""
 
+import re
+
 from forum.moderation import services as moderation
 from tests import factories as f
 
@@ -16,7 +18,8 @@ def test_the_author_sees_why_their_post_was_hidden_and_the_header_counts_it(clie
     f.sign_in(client, author)
     html = client.get("/notifications").get_data(as_text=True)
     assert "Notifications (1 new)" in html
-    assert f"/threads/{post.thread_id}" in html
+    [link] = re.findall(r'href="(/notifications/\d+)"', html)
+    assert f"/threads/{post.thread_id}" in client.get(link).headers["Location"]
 
 
 def test_mark_all_as_read_clears_the_count(client, db):
@@ -39,3 +42,13 @@ def test_notifications_are_only_for_the_signed_in_member(client, db):
 def test_marking_read_is_post_only(client, db):
     f.sign_in(client, f.member())
     assert client.get("/notifications/read").status_code == 405
+
+
+def test_an_approved_member_is_welcomed_in_their_notifications(client, db):
+    from forum.members.services import approve_member
+
+    applicant = f.applicant()
+    approve_member(f.moderator(), applicant)
+    f.sign_in(client, applicant)
+    html = client.get("/notifications").get_data(as_text=True)
+    assert "A moderator approved your account." in html

@@ -17,8 +17,8 @@ from forum.extensions import db
 from forum.forms import clean_text
 from forum.members.models import User
 from forum.moderation.models import AuditEntry
-from forum.notify.mail import queue_email
-from forum.notify.models import Notification
+from forum.notify import events
+from forum.notify.emails import notify_by_email
 
 REASON_MAX = 1000
 NOTE_MAX = 5000
@@ -65,20 +65,18 @@ def thread_path(thread_id: int, post_id: int | None = None) -> str:
     return _path("discussions.show_thread", f"/threads/{thread_id}", thread_id=thread_id)
 
 
-def _absolute(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path
+# About the account itself: emailed whatever the member's preferences say.
+ACCOUNT_KINDS = frozenset({"warning", "suspended", "suspension_lifted"})
 
 
 def tell(user: User, *, kind: str, text: str, link: str, subject: str | None = None,
          email_text: str | None = None) -> None:
-    """A notification on the site, and (with a subject) an email saying the same."""
-    db.session.add(Notification(user_id=user.id, kind=kind, text=text, link=link))
+    """A notification on the site, and (with a subject) an email saying the same, unless
+    the member chose not to get moderators' messages by email (forum.notify.preferences)."""
+    events.tell_member(user.id, kind=kind, text=text, link=link)
     if subject:
-        body = email_text or text
-        queue_email(user.email, subject, (
-            f"Hello {user.display_name},\n\n{body}\n\n{_absolute(link)}\n\n"
-            f"— the {current_app.config['SITE_NAME']} moderators\n"
-        ))
+        notify_by_email(user, kind="account" if kind in ACCOUNT_KINDS else "moderation",
+                        text=text, body=email_text, link=link, subject=subject)
 
 
 def _site() -> str:

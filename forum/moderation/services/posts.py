@@ -27,6 +27,7 @@ from forum.moderation.services.common import (
     tell,
     thread_path,
 )
+from forum.notify import events
 
 
 def _hide_post(actor: User | None, post: Post, reason: str) -> None:
@@ -137,6 +138,9 @@ def approve_post(actor: User, post: Post) -> Post:
         discussions.publish_counters(post)
     audit(actor, "approve_post", "post", post.id, reason=reason)
     _search_published(post)
+    # Followers and mentioned members hear of it now it is published (an edit that was
+    # held: only members it newly mentions).
+    (events.post_edited if reason == HOLD_EDIT else events.post_published)(post.id)
     released = _release_first_posts(actor, post.author) if reason == held.FIRST_POSTS else 0
     also = (f" {released} other post{'s' if released != 1 else ''} of yours that waited as a new "
             f"member {'is' if released == 1 else 'are'} published too." if released else "")
@@ -176,6 +180,7 @@ def _release_first_posts(actor: User, author: User) -> int:
         audit(actor, "release_post", "post", post.id,
               reason="The member's first posts were approved")
         _search_published(post)
+        events.post_published(post.id)
         released += 1
     return released
 

@@ -1,0 +1,138 @@
+"""Fan-out, in the worker: one "notify" outbox row per published post becomes a notification
+for each follower, mentioned member and replied-to author who can read the post *now*
+(hidden, pending, deleted, moved to a members-only board, or a suspended reader: nothing),
+and queues their immediate email batch. A request only ever writes the one row.
+
+Events (payload "event"): "post" (published: a reply, a new discussion, or a post a
+moderator approved) and "edited" (mentions added by an edit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import joinedload
+
+from forum.db import utcnow
+from forum.discussions import policy
+from forum.discussions.models import Post, Thread
+from forum.extensions import db
+from forum.members.models import Status, User
+from forum.notify import emails, follows, preferences
+from forum.notify.mentions import find_mentions
+from forum.notify.models import Notification, OutboxMessage
+
+REPLY, MENTION, NEW_THREAD = "reply", "mention", "new_thread"
+
+
+def handle(messages: Sequence[OutboxMessage]) -> None:
+    """Outbox handler for "notify": the whole batch is committed with the rows' done mark,
+    so a batch that fails is applied again from scratch, never twice."""
+    for message in messages:
+        payload = message.payload
+        if payload.get("event") in ("post", "edited"):
+            fan_out_post(int(payload["post_id"]), mentions_only=payload["event"] == "edited")
+
+
+def _load(post_id: int) -> Post | None:
+    return db.session.scalar(select(Post).where(Post.id == post_id).options(
+        joinedload(Post.thread).joinedload(Thread.board),
+        joinedload(Post.thread).joinedload(Thread.alliance), joinedload(Post.author)))
+
+
+def _published(post: Post) -> bool:
+    thread = post.thread
+    return not (post.pending or post.hidden_at or post.deleted_at or thread.pending
+                or thread.hidden_at or thread.merged_into_id)
+
+
+def fan_out_post(post_id: int, *, mentions_only: bool = False) -> int:
+    """Notify who should hear of the post; returns how many were notified."""
+    post = _load(post_id)
+    if post is None or not _published(post):
+        return 0
+    thread = post.thread
+    wanted: dict[int, str] = {}
+    if not mentions_only:
+        if post.is_opening:
+            wanted.update(dict.fromkeys(follows.discussion_followers(thread), NEW_THREAD))
+        else:
+            wanted.update(dict.fromkeys(follows.followers_of(follows.THREAD, thread.id), REPLY))
+            if post.reply_to_id:
+                replied = db.session.scalar(select(Post.author_id).where(
+                    Post.id == post.reply_to_id))
+                if replied is not None:
+                    wanted[replied] = REPLY
+    mentioned = {m.user_id for m in find_mentions(post.body_source)}
+    if mentions_only and mentioned:
+        mentioned -= set(db.session.scalars(select(Notification.user_id).where(
+            Notification.post_id == post.id, Notification.kind == MENTION,
+            Notification.user_id.in_(mentioned))))
+    wanted.update(dict.fromkeys(mentioned, MENTION))
+    wanted.pop(post.author_id, None)
+    if not wanted:
+        return 0
+    readers = [u for u in _users(wanted) if u.status == Status.ACTIVE
+               and policy.can_view_post(u, post) and policy.can_read_post_body(u, post)]
+    return _notify(post, {u.id: wanted[u.id] for u in readers})
+
+
+def _users(ids) -> list[User]:
+    ids = list(ids)
+    found: list[User] = []
+    for start in range(0, len(ids), 900):
+        found.extend(db.session.scalars(select(User).where(User.id.in_(ids[start:start + 900]))))
+    return found
+
+
+def _text(kind: str, post: Post, count: int = 1) -> str:
+    title, who = post.thread.title, post.author.display_name
+    if kind == MENTION:
+        return f"{who} mentioned you in “{title}”"
+    if kind == NEW_THREAD:
+        return f"{who} started “{title}” on {post.thread.board.name}"
+    if count > 1:
+        return f"{count} new replies in “{title}”"
+    return f"{who} replied in “{title}”"
+
+
+def _notify(post: Post, recipients: dict[int, str]) -> int:
+    now = utcnow()
+    settings = preferences.settings_for(recipients)
+    link = emails.post_path(post.thread_id, post.id)
+    # Replies join the member's unread reply notification for the thread, if there is one.
+    grouped = {n.user_id: n for n in db.session.scalars(select(Notification).where(
+        Notification.thread_id == post.thread_id, Notification.kind == REPLY,
+        Notification.read_at.is_(None),
+        Notification.user_id.in_([u for u, k in recipients.items() if k == REPLY])))}
+    rows, batch = [], []
+    for user_id, kind in recipients.items():
+        immediate = preferences.mode(settings[user_id], preferences.email_kind(kind)) \
+            == preferences.IMMEDIATELY and settings[user_id].mail_stopped_at is None
+        if immediate:
+            batch.append(user_id)
+        existing = grouped.get(user_id) if kind == REPLY else None
+        if existing is not None:
+            existing.count += 1
+            existing.text = _text(kind, post, existing.count)
+            existing.updated_at = now
+            if immediate:
+                existing.email_state = "queued"
+            continue
+        rows.append({"user_id": user_id, "kind": kind, "text": _text(kind, post), "link": link,
+                     "thread_id": post.thread_id, "post_id": post.id, "count": 1,
+                     "created_at": now, "updated_at": now,
+                     "email_state": "queued" if immediate else ""})
+    if rows:
+        db.session.execute(insert(Notification), rows)
+    _schedule(batch, now)
+    return len(recipients)
+
+
+def _schedule(user_ids: list[int], now) -> None:
+    if not user_ids:
+        return
+    stored = preferences.stored_settings_many(user_ids)
+    for user_id in user_ids:
+        emails.schedule_batch(stored[user_id], now)
