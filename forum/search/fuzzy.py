@@ -20,6 +20,7 @@ from forum.search.suggestions import _near_words, _visible_count
 
 MIN_LENGTH = 4
 NEAR_WORDS = 3  # near spellings searched for one unknown word, at most
+MAX_UNKNOWN = 5  # unknown words mended in one search, at most (each costs about a millisecond)
 
 
 def _max_distance(word: str) -> int:
@@ -53,6 +54,8 @@ def near_spellings(searcher, built: Built, filter_q: Query | None) -> dict[str, 
         if near:
             nearest = min(distance for distance, _, _ in near)
             found[word] = [c for d, _, c in sorted(near) if d == nearest][:NEAR_WORDS]
+            if len(found) == MAX_UNKNOWN:
+                break
     return found
 
 

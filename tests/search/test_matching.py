@@ -121,3 +121,12 @@ def test_words_side_by_side_in_the_order_typed_rank_higher(member, sync):
     apart = f.thread(member, title="Two", body="A clinic for lymphoedema everyone here.")
     sync()
     assert thread_ids("lymphoedema clinic", member) == [together.id, apart.id]
+
+
+def test_a_long_question_of_unknown_words_mends_only_the_first_few(member, sync):
+    f.thread(member, title="Words", body="clinic garden kitten lemon mango nurse")
+    sync()
+    _, built, _ = build_query("clinix gardem kitteb lemoj mangp nursa")
+    with reading() as searcher:
+        near = near_spellings(searcher, built, index_filter(Filters(), member))
+    assert list(near) == ["clinix", "gardem", "kitteb", "lemoj", "mangp"]
