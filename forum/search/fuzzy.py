@@ -16,7 +16,7 @@ from whoosh.query import Query
 
 from forum.search.analysis import exact_words
 from forum.search.building import Built
-from forum.search.suggestions import _near_words, _visible_count
+from forum.search.suggestions import _near_words, nearest_visible
 
 MIN_LENGTH = 4
 NEAR_WORDS = 3  # near spellings searched for one unknown word, at most
@@ -49,11 +49,10 @@ def near_spellings(searcher, built: Built, filter_q: Query | None) -> dict[str, 
         if _known(reader, built.word_queries.get(word)):
             continue
         term, limit = exact[0], _max_distance(exact[0])
-        near = [(distance, -count, candidate) for candidate, distance in _near_words(searcher, term)
-                if distance <= limit and (count := _visible_count(searcher, candidate, filter_q))]
+        near = nearest_visible(searcher, [(candidate, distance) for candidate, distance
+                                          in _near_words(searcher, term) if distance <= limit], filter_q)
         if near:
-            nearest = min(distance for distance, _, _ in near)
-            found[word] = [c for d, _, c in sorted(near) if d == nearest][:NEAR_WORDS]
+            found[word] = [candidate for candidate, _ in near[:NEAR_WORDS]]
             if len(found) == MAX_UNKNOWN:
                 break
     return found
