@@ -20,10 +20,12 @@ from whoosh.query import And, Or, Query, Term
 
 from forum.search import engine
 from forum.search.analysis import (
+    QUESTION_WORDS,
     exact_words,
     is_word_term,
 )
 from forum.search.building import Built, build_query
+from forum.search.parsing import AndNode, QuerySyntaxError, Word, parse
 
 MAX_DISTANCE = 2
 CANDIDATES = 8  # nearest spellings whose visible frequency is counted
@@ -144,7 +146,21 @@ def suggest(searcher, text: str, built: Built, filter_q: Query | None, found_any
             changed = True
     if not changed:
         return None
+    if _plain_words(suggestion):  # free text: a mended word this viewer can reach finds it
+        return suggestion
     query, _, _ = build_query(suggestion)
     if query is None:
         return None
     return suggestion if _reaches_any(searcher, query, filter_q) else None
+
+
+def _plain_words(text: str) -> bool:
+    """Whether `text` is words alone (no phrase, operator, field or brackets), none of them a
+    question word (which a search of other words leaves out)."""
+    try:
+        tree = parse(text)
+    except QuerySyntaxError:
+        return False
+    children = tree.children if isinstance(tree, AndNode) else (tree,)
+    return all(isinstance(child, Word) and child.field is None
+               and child.text.lower() not in QUESTION_WORDS for child in children)
