@@ -1,7 +1,7 @@
 """Relevance benchmark: the product's search beside plain Whoosh BM25F on the same documents.
 
     .venv/bin/python bench/relevance.py --sample 2000 --seed 7
-    .venv/bin/python bench/relevance.py --collection forum
+    .venv/bin/python bench/relevance.py --collection forum [--ablate] [--synonyms FILE]
 
 MedQuAD known-item (../shared/data/medquad/medquad_all.jsonl): every distinct answer becomes a
 discussion, titled by its focus, written through the discussion service and indexed by the
@@ -229,6 +229,25 @@ def tune(queries: Sequence[Query], ranker: Ranker) -> dict[str, dict[str, float]
     return found
 
 
+def ablate(queries: Sequence[Query], ranker: Ranker) -> dict[str, dict[str, float]]:
+    """The product's figures with each of the newer rules taken out in turn: the side-by-side
+    bonus (building.PROXIMITY_BOOST), near spellings of unknown words (forum.search.fuzzy)."""
+    from forum.search import building, fuzzy
+
+    saved = (building.PROXIMITY_BOOST, fuzzy.near_spellings)
+    found: dict[str, dict[str, float]] = {}
+    try:
+        for label, proximity, near in (("without words side by side", 0.0, saved[1]),
+                                       ("without near spellings", saved[0], lambda *_: {}),
+                                       ("without either", 0.0, lambda *_: {})):
+            building.PROXIMITY_BOOST, fuzzy.near_spellings = proximity, near
+            found[label] = run_queries(queries, ranker, label).summary()
+            print(label, {k: round(v, 3) for k, v in found[label].items()})
+    finally:
+        building.PROXIMITY_BOOST, fuzzy.near_spellings = saved
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--collection", choices=("medquad", "forum"), default="medquad")
@@ -239,6 +258,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--tune", action="store_true",
                         help="also try other field weights, exact/stem bonus and coordination")
+    parser.add_argument("--ablate", action="store_true",
+                        help="also run the forum without words side by side / near spellings")
+    parser.add_argument("--synonyms", type=Path,
+                        help="the forum's search uses this synonym list instead of its own")
     args = parser.parse_args()
     if args.collection == "forum":
         documents, queries = forum_questions()
@@ -250,6 +273,10 @@ def main() -> None:
         documents, queries = medquad(args.sample, args.seed, args.limit_docs)
         print(f"MedQuAD known-item: {len(documents):,} documents, {len(queries):,} questions "
               f"(seed {args.seed})")
+    if args.synonyms:  # e.g. the list of an older commit: git show REV:forum/search/synonyms.txt
+        from forum.search import analysis
+
+        analysis.SYNONYMS_FILE = args.synonyms.resolve()
     with tempfile.TemporaryDirectory(prefix="relevance-") as tmp:
         folder = Path(tmp)
         (folder / "whoosh").mkdir()
@@ -257,6 +284,8 @@ def main() -> None:
         ranker, context = product(documents, folder, args.procs)
         ours = run_queries(queries, ranker, "Forum search")
         tuned = tune(queries, ranker) if args.tune else {}
+        if args.ablate:
+            tuned.update(ablate(queries, ranker))
         context.pop()
 
     name = "forum-questions" if args.collection == "forum" else "medquad-known-item"
