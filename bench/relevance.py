@@ -107,8 +107,9 @@ def medquad(sample: int, seed: int, limit: int | None = None) -> tuple[list[Docu
             continue
         if limit is not None and answer not in by_answer and len(by_answer) >= limit:
             continue
-        doc = by_answer.setdefault(
-            answer, Document(f"m{len(by_answer)}", row["focus"][:200], answer[:50_000]))
+        # A few answers have no focus: titled by their opening words (a discussion needs a title)
+        title = row["focus"].strip()[:200] or " ".join(answer.split()[:8])
+        doc = by_answer.setdefault(answer, Document(f"m{len(by_answer)}", title, answer[:50_000]))
         questions.append(Query(row["question"].strip(), {doc.key: 1}))
     random.Random(seed).shuffle(questions)
     return list(by_answer.values()), questions[:sample]
