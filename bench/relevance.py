@@ -1,7 +1,7 @@
 """Relevance benchmark: the product's search beside plain Whoosh BM25F on the same documents.
 
     .venv/bin/python bench/relevance.py --sample 2000 --seed 7
-    .venv/bin/python bench/relevance.py --collection forum
+    .venv/bin/python bench/relevance.py --collection forum [--ablate] [--synonyms FILE]
 
 MedQuAD known-item (../shared/data/medquad/medquad_all.jsonl): every distinct answer becomes a
 discussion, titled by its focus, written through the discussion service and indexed by the
@@ -10,10 +10,13 @@ product's own rebuild; each sampled question, as written, is searched through
 The baseline is Whoosh with StemmingAnalyzer on title and body, BM25F, and
 MultifieldParser(OrGroup), built on the same documents in the same run.
 
-The forum's own questions (--collection forum, bench/relevance/): 54 discussions of the
-kinds members start (the demo's among them) and 48 questions as members type them, with
-abbreviations, British spellings, typos and long rambling ones; each question's relevant
-discussions judged by hand (2 highly relevant, 1 relevant).
+The forum's own questions (--collection forum, bench/relevance/): 213 discussions (340 posts
+with their replies) of the kinds members start, many of them near misses that share words
+with a question but do not answer it, and 147 questions as members type them, with
+abbreviations (HNA, CCR, DN, GPN, 2WW, SACT, ESC), British and US spellings, brand and generic
+drug names, typos and long rambling ones; each question's relevant discussions judged by hand
+(2 highly relevant, 1 relevant). The baseline indexes a discussion as one document (its
+opening post and replies); the forum indexes each post and ranks discussions.
 
 Reported: MRR@10, recall@10, nDCG@10, MAP@100, and how many queries found nothing.
 """
@@ -46,6 +49,7 @@ class Document:
     key: str
     title: str
     body: str
+    replies: tuple[str, ...] = ()  # replies in the discussion, after the opening post
 
 
 @dataclass(frozen=True)
@@ -103,8 +107,9 @@ def medquad(sample: int, seed: int, limit: int | None = None) -> tuple[list[Docu
             continue
         if limit is not None and answer not in by_answer and len(by_answer) >= limit:
             continue
-        doc = by_answer.setdefault(
-            answer, Document(f"m{len(by_answer)}", row["focus"][:200], answer[:50_000]))
+        # A few answers have no focus: titled by their opening words (a discussion needs a title)
+        title = row["focus"].strip()[:200] or " ".join(answer.split()[:8])
+        doc = by_answer.setdefault(answer, Document(f"m{len(by_answer)}", title, answer[:50_000]))
         questions.append(Query(row["question"].strip(), {doc.key: 1}))
     random.Random(seed).shuffle(questions)
     return list(by_answer.values()), questions[:sample]
@@ -114,7 +119,7 @@ def forum_questions(folder: Path = FORUM) -> tuple[list[Document], list[Query]]:
     """The forum's own test collection: discussions and judged questions."""
     posts = json.loads((folder / "posts.json").read_text(encoding="utf-8"))
     questions = json.loads((folder / "questions.json").read_text(encoding="utf-8"))
-    return ([Document(p["key"], p["title"], p["body"]) for p in posts],
+    return ([Document(p["key"], p["title"], p["body"], tuple(p.get("replies", ()))) for p in posts],
             [Query(q["q"], q["rel"]) for q in questions])
 
 
@@ -139,7 +144,8 @@ def whoosh_baseline(documents: Sequence[Document], folder: Path) -> Callable[[st
     ix = index.create_in(folder, schema)
     writer = ix.writer(limitmb=512)
     for doc in tqdm(documents, desc="Plain Whoosh index", unit=" docs"):
-        writer.add_document(key=doc.key, title=doc.title, body=doc.body)
+        # A discussion is one document: its opening post and its replies.
+        writer.add_document(key=doc.key, title=doc.title, body="\n\n".join((doc.body, *doc.replies)))
     writer.commit()
     searcher = ix.searcher()
     parser = MultifieldParser(["title", "body"], schema, group=OrGroup)
@@ -162,7 +168,7 @@ def product(documents: Sequence[Document], folder: Path, procs: int) -> tuple[Ra
     from forum.community.models import Board
     from forum.community.seed import seed_reference_data
     from forum.db import utcnow
-    from forum.discussions.services import start_thread
+    from forum.discussions.services import reply_to_thread, start_thread
     from forum.extensions import db
     from forum.members.models import Role, Status, User
     from forum.search import search
@@ -184,6 +190,8 @@ def product(documents: Sequence[Document], folder: Path, procs: int) -> tuple[Ra
     for i, doc in enumerate(tqdm(documents, desc="Forum threads", unit=" docs")):
         thread = start_thread(author, board=boards[i % len(boards)], title=doc.title, body=doc.body)
         thread_key[thread.id] = doc.key
+        for reply in doc.replies:
+            reply_to_thread(author, thread, body=reply)
     with tqdm(desc="Forum rebuild", unit=" docs") as bar:
         rebuild(progress=bar.update, procs=procs)
 
@@ -222,6 +230,25 @@ def tune(queries: Sequence[Query], ranker: Ranker) -> dict[str, dict[str, float]
     return found
 
 
+def ablate(queries: Sequence[Query], ranker: Ranker) -> dict[str, dict[str, float]]:
+    """The product's figures with each of the newer rules taken out in turn: the side-by-side
+    bonus (building.PROXIMITY_BOOST), near spellings of unknown words (forum.search.fuzzy)."""
+    from forum.search import building, fuzzy
+
+    saved = (building.PROXIMITY_BOOST, fuzzy.near_spellings)
+    found: dict[str, dict[str, float]] = {}
+    try:
+        for label, proximity, near in (("without words side by side", 0.0, saved[1]),
+                                       ("without near spellings", saved[0], lambda *_: {}),
+                                       ("without either", 0.0, lambda *_: {})):
+            building.PROXIMITY_BOOST, fuzzy.near_spellings = proximity, near
+            found[label] = run_queries(queries, ranker, label).summary()
+            print(label, {k: round(v, 3) for k, v in found[label].items()})
+    finally:
+        building.PROXIMITY_BOOST, fuzzy.near_spellings = saved
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--collection", choices=("medquad", "forum"), default="medquad")
@@ -232,6 +259,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--tune", action="store_true",
                         help="also try other field weights, exact/stem bonus and coordination")
+    parser.add_argument("--ablate", action="store_true",
+                        help="also run the forum without words side by side / near spellings")
+    parser.add_argument("--synonyms", type=Path,
+                        help="the forum's search uses this synonym list instead of its own")
     args = parser.parse_args()
     if args.collection == "forum":
         documents, queries = forum_questions()
@@ -243,6 +274,10 @@ def main() -> None:
         documents, queries = medquad(args.sample, args.seed, args.limit_docs)
         print(f"MedQuAD known-item: {len(documents):,} documents, {len(queries):,} questions "
               f"(seed {args.seed})")
+    if args.synonyms:  # e.g. the list of an older commit: git show REV:forum/search/synonyms.txt
+        from forum.search import analysis
+
+        analysis.SYNONYMS_FILE = args.synonyms.resolve()
     with tempfile.TemporaryDirectory(prefix="relevance-") as tmp:
         folder = Path(tmp)
         (folder / "whoosh").mkdir()
@@ -250,6 +285,8 @@ def main() -> None:
         ranker, context = product(documents, folder, args.procs)
         ours = run_queries(queries, ranker, "Forum search")
         tuned = tune(queries, ranker) if args.tune else {}
+        if args.ablate:
+            tuned.update(ablate(queries, ranker))
         context.pop()
 
     name = "forum-questions" if args.collection == "forum" else "medquad-known-item"

@@ -11,7 +11,8 @@ scratch with `rebuild` (the code behind `flask search rebuild`), then:
   in-process worker running, and we poll the search service until it is found;
 - query latency: the search service (index lookup + SQL visibility re-check + snippets),
   as a signed-in member, for one-word, three-word, phrase, fifteen-word question, misspelt
-  word ("Did you mean") and filtered queries.
+  word (near spellings and "Did you mean") and filtered queries; and the "Did you mean" step
+  alone.
 """
 
 from __future__ import annotations
@@ -97,6 +98,31 @@ def timed_queries(queries: list[str], viewer, rounds: int, filters=None) -> dict
             "cpu_p95_ms": percentile(cpu, 95)}
 
 
+def timed_suggestions(words: list[str], viewer, rounds: int) -> dict[str, float]:
+    """The "Did you mean" step alone (forum.search.suggestions.suggest), as the search service
+    calls it for a misspelt word, the worst case (nothing found, so no word is taken as known)."""
+    from forum.search.building import build_query
+    from forum.search.indexer import reading
+    from forum.search.suggestions import suggest
+    from forum.search.visibility import Filters, index_filter
+
+    filter_q = index_filter(Filters(), viewer)
+    times, cpu = [], []
+    with reading() as searcher:
+        for word in words[:3]:  # warm the vocabulary
+            suggest(searcher, word, build_query(word)[1], filter_q, False)
+        for _ in range(rounds):
+            for word in words:
+                built = build_query(word)[1]
+                start, start_cpu = time.perf_counter(), time.process_time()
+                suggest(searcher, word, built, filter_q, False)
+                times.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
+    return {"n": len(times), "median_ms": statistics.median(times), "p95_ms": percentile(times, 95),
+            "max_ms": max(times), "cpu_median_ms": statistics.median(cpu),
+            "cpu_p95_ms": percentile(cpu, 95)}
+
+
 def commit_to_searchable(app, member: User, thread: Thread, samples: int) -> dict[str, float]:
     stop = worker.start(app)
     times = []
@@ -170,6 +196,7 @@ def main() -> None:
             "filtered": timed_queries(ONE_WORD, member, args.rounds,
                                       filters={"board_id": board.id, "sort": "newest"}),
             "one_word_visitor": timed_queries(ONE_WORD, None, args.rounds),
+            "did_you_mean_alone": timed_suggestions(MISSPELT, member, args.rounds * 2),
         }
         sample = search("bone marrow transplant", viewer=member)
         report["sample"] = {"query": "bone marrow transplant", "total": sample.total,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from whoosh.query import And, AndMaybe, AndNot, Every, Or, Query, Term
 
 from forum.search.analysis import (
     QUESTION_WORDS,
+    STEM_MARK,
     exact_words,
     load_synonyms,
     name_words,
@@ -16,7 +18,7 @@ from forum.search.analysis import (
     stems,
     stop_words,
 )
-from forum.search.engine import Ranked
+from forum.search.engine import Alternatives, Ranked
 from forum.search.parsing import (
     AndNode,
     NotNode,
@@ -41,6 +43,10 @@ PAIRED = ("title", "lead", "body")  # fields with a "_pairs" field beside them
 OWN_TITLE_KINDS = ("thread", "qi")
 EXACT_BOOST = 1.0  # the word as written scores again beside its stem: twice a stem cousin
 SYNONYM_BOOST = 0.9
+# A near spelling of a word no post has ("lymphodema"): found, but below the word as written.
+FUZZY_BOOST = 0.6
+# Neighbouring words of the query side by side in a post, as written: a bonus, never a match.
+PROXIMITY_BOOST = 0.5
 
 
 @dataclass
@@ -92,6 +98,11 @@ def _words_query(fieldname: str, stemmed: list[str], exact: list[str], weight: f
                 for stem in stemmed]
     if fieldname not in PAIRED:  # the tags: names, where a word as written earns nothing more
         return _all_of(any_form)
+    if len(exact) == 1 and [exact[0]] == stemmed:  # "clinic": the word is its stem's own term
+        # the same score as the stem's terms beside the word's (BM25F is linear in the boost),
+        # for one posting list fewer
+        return Or([Term(fieldname, exact[0], boost=weight * (1 + EXACT_BOOST)),
+                   Term(fieldname, STEM_MARK + exact[0], boost=weight)])
     as_written = ([Term(f"{fieldname}_pairs", pair, boost=weight * EXACT_BOOST)
                    for pair in pair_terms(exact)] if len(exact) > 1
                   else [Term(fieldname, exact[0], boost=weight * EXACT_BOOST)])
@@ -161,8 +172,9 @@ def _with_synonyms(text: str, base: Query | None, built: Built, positive: bool) 
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, near: Mapping[str, Sequence[str]] | None = None) -> None:
         self.built = Built()
+        self.near = near or {}
 
     def build(self, node, positive: bool = True) -> Query | None:
         if isinstance(node, Required):
@@ -178,6 +190,11 @@ class _Builder:
                 self.built.plain.append(node.text)
                 if query is not None:
                     self.built.word_queries[node.text] = query
+                if node.text in self.near:  # a word no post has: its near spellings, lower
+                    alternatives = [_text_query(alt, TEXT_FIELDS, self.built, positive, FUZZY_BOOST)
+                                    for alt in self.near[node.text]]
+                    found = [q for q in (query, *alternatives) if q is not None]
+                    query = Or(found) if len(found) > 1 else (found[0] if found else None)
             return query
         if isinstance(node, Quoted):
             if node.field == "author":
@@ -228,7 +245,13 @@ class _Builder:
             ranked = [q for q in (self.build(w, positive) for w in skipped) if q is not None]
         if not include and not ranked and not exclude:
             return None
-        optional = None if not ranked else ranked[0] if len(ranked) == 1 else Ranked(ranked)
+        bonus = _side_by_side(children) if positive and ranked else []
+        if not ranked:
+            optional = None
+        elif len(ranked) == 1 and not bonus and not isinstance(ranked[0], Alternatives):
+            optional = ranked[0]
+        else:
+            optional = Ranked(ranked, bonus=bonus)
         if include:
             query = _all_of(include)
             if optional is not None:
@@ -261,11 +284,26 @@ class _Builder:
                 self.built.plain.extend(words)
             alternatives = [_text_query(alt, TEXT_FIELDS, self.built, positive, SYNONYM_BOOST)
                             for alt in group if tuple(stems(alt)) != key]
-            parts = [And(own) if len(own) > 1 else own[0], *[a for a in alternatives if a]]
+            run = Alternatives(own, [a for a in alternatives if a is not None])
             if positive:
-                self.built.word_queries.update(dict.fromkeys(words, Or(parts)))
-            return Or(parts), start + length
+                self.built.word_queries.update(dict.fromkeys(words, run))
+            return run, start + length
         return None
+
+
+def _side_by_side(children: tuple) -> list[Query]:
+    """The bonus for the query's plain words side by side in a post, in the order typed:
+    each pair of neighbours (stop words left out, as the index pairs them), in the phrase
+    fields. The index keeps no positions, so "close together" is "next to each other"."""
+    runs: list[list[str]] = [[]]
+    for child in children:
+        if _is_plain(child):
+            runs[-1].append(child.text)
+        elif runs[-1]:
+            runs.append([])
+    pairs = dict.fromkeys(pair for run in runs for pair in pair_terms(exact_words(" ".join(run))))
+    return [Term(f"{name}_pairs", pair, boost=PROXIMITY_BOOST * FIELD_BOOSTS[name])
+            for pair in pairs for name in PAIRED]
 
 
 def _is_plain(node) -> bool:
@@ -277,8 +315,10 @@ def _question_word(text: str) -> bool:
     return all(w in QUESTION_WORDS for w in words)
 
 
-def build_query(text: str) -> tuple[Query | None, Built, str | None]:
-    """(query, what it searched for, a notice if the syntax had to be ignored)."""
+def build_query(text: str, near: Mapping[str, Sequence[str]] | None = None
+                ) -> tuple[Query | None, Built, str | None]:
+    """(query, what it searched for, a notice if the syntax had to be ignored). `near` gives
+    words no post has their near spellings (forum.search.fuzzy), searched as well."""
     notice = None
     try:
         tree = parse(text)
@@ -288,6 +328,6 @@ def build_query(text: str) -> tuple[Query | None, Built, str | None]:
                   f"so we searched for the words on their own: {' '.join(words)}" if words else
                   f"We could not read your search as written ({error}). Try some words instead.")
         tree = AndNode(tuple(Word(w) for w in words)) if words else None
-    builder = _Builder()
+    builder = _Builder(near)
     query = builder.build(tree) if tree is not None else None
     return query, builder.built, notice

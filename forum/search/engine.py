@@ -14,125 +14,18 @@ AndMaybe, Require, Every, NumericRange on a column, and Ranked (free text, below
 
 from __future__ import annotations
 
-import threading
-import zlib
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pickle import loads
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.columns import NumericColumn
 from whoosh.query import And, AndMaybe, AndNot, Every, NullQuery, NumericRange, Or, Query, Require, Term
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
 
-# The length Whoosh scores a document by, for each stored length byte (0 reads as 1).
-_LENGTHS = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float32)
+from forum.search.postings import SegmentData, postings, segment_data
 
-
-# --- what we keep per segment -----------------------------------------------------------------
-
-class SegmentData:
-    """A segment's columns and field lengths as arrays, read once and shared by every thread
-    and searcher: a segment's files never change (deletions are read afresh per query).
-    Each call passes the caller's own open reader: another thread may close its own."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._arrays: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-
-    def column(self, reader: Any, name: str) -> np.ndarray:
-        with self._lock:
-            found = self._arrays.get(name)
-            if found is None:
-                found = self._arrays[name] = _column_array(
-                    reader.column_reader(name, translate=False), self.size)
-            return found
-
-    def lengths(self, reader: Any, fieldname: str) -> np.ndarray:
-        key = f"_{fieldname}_len"
-        with self._lock:
-            found = self._arrays.get(key)
-            if found is None:
-                perdoc = reader._perdoc
-                if perdoc.has_column(key):
-                    raw = _column_array(perdoc.column_reader(key, LENGTHS_COLUMN), self.size)
-                    found = _LENGTHS[raw.astype(np.uint8)]
-                else:
-                    found = np.ones(self.size, dtype=np.float32)
-                self._arrays[key] = found
-            return found
-
-
-def _column_array(creader: Any, size: int) -> np.ndarray:
-    """A numeric column as an array: read as one slice of bytes when it is a plain numeric
-    column (values big-endian, trailing defaults left out), else value by value."""
-    if isinstance(creader, NumericColumn.Reader):
-        count = min(creader._count, size)
-        raw = creader._dbfile.get(creader._basepos, count * creader._fixedlen)
-        values = np.frombuffer(raw, dtype=np.dtype(">" + creader._typecode)).astype(np.int64)
-        if count < size:
-            values = np.concatenate([values, np.full(size - count, creader._default, dtype=np.int64)])
-        return values
-    return np.fromiter(iter(creader), dtype=np.int64, count=size)
-
-
-_segments: OrderedDict[tuple[str, str], SegmentData] = OrderedDict()
-_segments_lock = threading.Lock()
-MAX_SEGMENTS = 64
-
-
-def segment_data(reader: Any) -> SegmentData:
-    key = (str(getattr(reader.storage, "folder", "")), reader.segment().segment_id())
-    with _segments_lock:
-        data = _segments.get(key)
-        if data is not None:
-            _segments.move_to_end(key)
-            return data
-        data = _segments[key] = SegmentData(reader.doc_count_all())
-        while len(_segments) > MAX_SEGMENTS:
-            _segments.popitem(last=False)
-        return data
-
-
-# --- reading postings -------------------------------------------------------------------------
-
-def postings(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Every (document number, weight) of a term in one segment, as two arrays, deleted
-    documents included (the caller masks them out once for the whole query)."""
-    matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
-    if not isinstance(matcher, W3LeafMatcher):  # postings kept in the term table
-        ids = np.asarray(matcher._ids, dtype=np.int64)
-        weights = matcher._weights
-        if weights is None:
-            return ids, np.ones(len(ids), dtype=np.float32)
-        return ids, np.asarray(weights, dtype=np.float32)
-    id_parts, weight_parts = [], []
-    postfile = matcher._postfile
-    while not matcher._atend:
-        raw = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-        if matcher._compression:
-            raw = zlib.decompress(raw)
-        deltas, weights, _ = loads(raw)  # noqa: S301 (our own index files, as Whoosh reads them)
-        id_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        count = len(deltas)
-        if weights is None:
-            weight_parts.append(np.ones(count, dtype=np.float32))
-        elif isinstance(weights, float):
-            weight_parts.append(np.full(count, weights, dtype=np.float32))
-        else:
-            weight_parts.append(np.asarray(weights, dtype=np.float32))
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
-    if not id_parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    return np.concatenate(id_parts), np.concatenate(weight_parts)
-
+__all__ = ["Alternatives", "Context", "Matches", "Ranked", "SegmentData", "count", "evaluate",
+           "matches_any", "postings", "search", "segment_data"]
 
 # --- ranked free text -------------------------------------------------------------------------
 
@@ -147,12 +40,27 @@ _TIER = 1e4  # above any BM25F score a post can reach
 
 class Ranked(Or):
     """Free text: any of its parts matches; BM25F ranks, and posts with more of the parts
-    (coordination) rank higher."""
+    (coordination) rank higher. `bonus` parts (the query's neighbouring words side by side,
+    as written) only add to the score of posts that match already."""
 
-    def __init__(self, subqueries, boost: float = 1.0) -> None:
+    def __init__(self, subqueries, boost: float = 1.0, bonus=()) -> None:
         super().__init__(list(subqueries), boost=boost)
+        self.bonus = list(bonus)
 
     def normalize(self) -> Query:  # Whoosh's Or would flatten us into a plain Or
+        return self
+
+
+class Alternatives(Or):
+    """Words of the query that together are also written another way ("cancer related
+    fatigue" = "CRF"): a part of Ranked that counts as its words, each on its own (a post
+    with "fatigue" alone has one of them), and a post with the other spelling has them all."""
+
+    def __init__(self, words, others, boost: float = 1.0) -> None:
+        super().__init__([*words, *others], boost=boost)
+        self.words, self.others = list(words), list(others)
+
+    def normalize(self) -> Query:
         return self
 
 
@@ -161,17 +69,36 @@ def _ranked(query: Ranked, context: Context, scored: bool) -> tuple[np.ndarray, 
     mask = np.zeros(size, dtype=bool)
     scores = np.zeros(size, dtype=np.float32) if scored else None
     matched = np.zeros(size, dtype=np.float32) if scored else None
-    for child in query.subqueries:
+    units = 0
+
+    def add(child: Query) -> np.ndarray:
         child_mask, child_scores = evaluate(child, context, scored)
-        mask |= child_mask
-        if scored:
-            matched += child_mask
-            if child_scores is not None:
-                scores += child_scores
+        np.logical_or(mask, child_mask, out=mask)
+        if scored and child_scores is not None:
+            np.add(scores, child_scores, out=scores)
+        return child_mask
+
+    for child in query.subqueries:
+        if isinstance(child, Alternatives):
+            words = [add(word) for word in child.words]
+            others = [add(other) for other in child.others]
+            units += len(words)
+            if scored:
+                other = np.logical_or.reduce(others) if others else np.zeros(size, dtype=bool)
+                matched += np.maximum(np.add.reduce(words, dtype=np.float32) if words else 0,
+                                      other * np.float32(len(words)))
+        else:
+            units += 1
+            child_mask = add(child)
+            if scored:
+                matched += child_mask
     if scored:
-        n = len(query.subqueries)
-        scores *= (matched / max(n, 1)) ** COORD_POWER
-        if 1 < n <= SHORT_QUERY:
+        for part in query.bonus:
+            _, extra = evaluate(part, context, scored)
+            if extra is not None:
+                scores += np.where(mask, extra, 0).astype(np.float32)
+        scores *= (matched / max(units, 1)) ** COORD_POWER
+        if 1 < units <= SHORT_QUERY:
             scores += matched * _TIER
     return mask, scores
 

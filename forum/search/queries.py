@@ -13,7 +13,7 @@ from typing import Any
 
 from whoosh.query import Every, Require
 
-from forum.search import engine, writeups
+from forum.search import engine, fuzzy, writeups
 from forum.search.analysis import index_words
 from forum.search.building import Built, build_query
 from forum.search.indexer import reading
@@ -82,6 +82,9 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
             return results
         if searcher.doc_count_all() == 0:  # an empty index has no columns to read
             return results
+        if text and built.plain and (near := fuzzy.near_spellings(searcher, built, filter_q)):
+            whoosh_query, built, _ = build_query(text, near=near)  # typos: their near spellings too
+            results.notice = results.notice or fuzzy.notice(near)
         # Require: filter without letting the filter's own terms change the scores.
         if filter_q is None:
             run_query = whoosh_query

@@ -20,10 +20,12 @@ from whoosh.query import And, Or, Query, Term
 
 from forum.search import engine
 from forum.search.analysis import (
+    QUESTION_WORDS,
     exact_words,
     is_word_term,
 )
 from forum.search.building import Built, build_query
+from forum.search.parsing import AndNode, QuerySyntaxError, Word, parse
 
 MAX_DISTANCE = 2
 CANDIDATES = 8  # nearest spellings whose visible frequency is counted
@@ -74,6 +76,25 @@ def _near_words(searcher, term: str) -> list[tuple[str, int]]:
                   key=lambda pair: (pair[1], pair[0]))[:CANDIDATES]
 
 
+def nearest_visible(searcher, near: list[tuple[str, int]], filter_q: Query | None
+                    ) -> list[tuple[str, int]]:
+    """The nearest of `near` (word, distance), nearest first, that this viewer's search can
+    reach, with how many documents it reaches, most first: only the nearest distance that
+    has any is counted (counting reads a word's whole posting list)."""
+    for distance in sorted({d for _, d in near}):
+        counted = [(word, count) for word, d in near if d == distance
+                   if (count := _visible_count(searcher, word, filter_q))]
+        if counted:
+            return sorted(counted, key=lambda pair: (-pair[1], pair[0]))
+    return []
+
+
+def _nearest_visible(searcher, near: list[tuple[str, int]], filter_q: Query | None) -> str | None:
+    """The nearest spelling, then the one most posts use."""
+    found = nearest_visible(searcher, near, filter_q)
+    return found[0][0] if found else None
+
+
 def _fix_query_word(query: str, word: str, better: str) -> str:
     return re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", better, query, count=1)
 
@@ -119,18 +140,27 @@ def suggest(searcher, text: str, built: Built, filter_q: Query | None, found_any
             continue
         if _reaches_any(searcher, built.word_queries.get(word), filter_q):
             continue  # found in another form (its stem) or through a synonym: nothing to mend
-        best, best_key = None, None
-        for candidate, distance in _near_words(searcher, term):
-            freq = _visible_count(searcher, candidate, filter_q)
-            key = (-distance, freq)  # the nearest spelling, then the one most posts use
-            if freq and (best_key is None or key > best_key):
-                best, best_key = candidate, key
+        best = _nearest_visible(searcher, _near_words(searcher, term), filter_q)
         if best:
             suggestion = _fix_query_word(suggestion, word, best)
             changed = True
     if not changed:
         return None
+    if _plain_words(suggestion):  # free text: a mended word this viewer can reach finds it
+        return suggestion
     query, _, _ = build_query(suggestion)
     if query is None:
         return None
     return suggestion if _reaches_any(searcher, query, filter_q) else None
+
+
+def _plain_words(text: str) -> bool:
+    """Whether `text` is words alone (no phrase, operator, field or brackets), none of them a
+    question word (which a search of other words leaves out)."""
+    try:
+        tree = parse(text)
+    except QuerySyntaxError:
+        return False
+    children = tree.children if isinstance(tree, AndNode) else (tree,)
+    return all(isinstance(child, Word) and child.field is None
+               and child.text.lower() not in QUESTION_WORDS for child in children)

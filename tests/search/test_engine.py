@@ -108,7 +108,7 @@ HAND_MADE = {
 
 TEXTS = ["treatment", "leukemia AND chemotherapy", '"blood pressure"', '"bone marrow"',
          "chemotherapy -children", "title:symptoms", "lymphoma OR leukemia",
-         "radiation therapy -surgery", "clinics"]
+         "radiotherapy -surgery", "clinics"]  # free text of several words is Ranked: ours alone
 
 
 @pytest.mark.parametrize("query", [*HAND_MADE.values(), *(build_query(t)[0] for t in TEXTS)],

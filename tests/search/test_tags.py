@@ -37,7 +37,8 @@ def tagged(member, sync):
                                    "clinical nurse specialist"])
 def test_a_profession_tag_is_found_by_its_name_and_its_synonyms(member, tagged, query):
     lymph, _untagged, other = tagged
-    assert set(thread_ids(query, member)) == {lymph.id, other.id}
+    # first: free text also finds a thread with one of the words ("Clinical leadership")
+    assert set(thread_ids(query, member)[:2]) == {lymph.id, other.id}
 
 
 def test_a_tag_and_a_word_together_find_the_tagged_thread_about_the_word(member, tagged):
