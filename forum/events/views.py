@@ -9,8 +9,10 @@ from flask_login import current_user
 from forum.auth import tokens
 from forum.errors import InvalidInput, NotFound
 from forum.events import calendar, london, policy, queries, signups
+from forum.events.feeds import events_feed
 from forum.events.forms import FilterForm, GuestForm, answers_from
 from forum.events.models import KIND_LABELS, Event
+from forum.feeds.registry import register_feed
 from forum.forms import BaseForm, show_error
 
 bp = Blueprint("events", __name__)
@@ -19,6 +21,7 @@ bp = Blueprint("events", __name__)
 @bp.record_once
 def _template_globals(state) -> None:
     state.app.jinja_env.globals.update(event_policy=policy, london=london, event_kinds=KIND_LABELS)
+    register_feed(state.app, "events", events_feed)  # /feeds/events
 
 
 def load_event(event_id: int) -> Event:

@@ -14,9 +14,11 @@ from werkzeug.wrappers import Response
 from forum.discussions import queries as discussions
 from forum.discussions.views import SignInRequired, page_arg
 from forum.errors import InvalidInput, NotFound, PermissionDenied
+from forum.feeds.registry import register_feed
 from forum.forms import BaseForm, show_error
 from forum.moderation.guard import PatientDataCheck, check_patient_data
 from forum.qi import history, policy, queries, services
+from forum.qi.feeds import qi_feed
 from forum.qi.forms import AboutForm, AimForm, FilterForm, ResultsForm, aim_nudges
 from forum.qi.models import SETTING_LABELS, STATUS_LABELS, WriteUp
 from forum.qi.views import bp
@@ -33,6 +35,7 @@ PID_LABELS = {"title": "title", "summary": "summary", "background": "problem",
 def _template_globals(state) -> None:
     state.app.jinja_env.globals.update(qi_policy=policy, qi_settings=SETTING_LABELS,
                                        qi_statuses=STATUS_LABELS)
+    register_feed(state.app, "qi", qi_feed)  # /feeds/qi
     state.app.jinja_env.filters["day"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
 
 
