@@ -26,15 +26,24 @@ def post_edited(post_id: int) -> None:
     outbox.enqueue("notify", {"event": "edited", "post_id": post_id})
 
 
-def follow_automatically(user_id: int, thread_id: int) -> None:
-    """Starting or replying follows the thread, unless the member chose to stop following it
-    (the row is kept with `stopped_at`, so it is found here and left alone)."""
+def writeup_event(writeup_id: int, what: str, *, actor_id: int,
+                  replica_id: int | None = None) -> None:
+    """Something a QI write-up's followers hear of: "revised" (a new published revision),
+    "tried" (a "We tried this"), "replicated" (a replica was published; `replica_id`)."""
+    outbox.enqueue("notify", {"event": "qi", "what": what, "writeup_id": writeup_id,
+                              "actor_id": actor_id, "replica_id": replica_id})
+
+
+def follow_automatically(user_id: int, target_id: int, *, kind: str = THREAD) -> None:
+    """Starting or replying follows the thread (joining a QI write-up's team follows it,
+    kind "qi"), unless the member chose to stop following it (the row is kept with
+    `stopped_at`, so it is found here and left alone)."""
     exists = db.session.scalar(select(Follow.id).where(
-        Follow.user_id == user_id, Follow.target_kind == THREAD, Follow.target_id == thread_id,
+        Follow.user_id == user_id, Follow.target_kind == kind, Follow.target_id == target_id,
         func.coalesce(Follow.board_id, 0) == 0, func.coalesce(Follow.alliance_id, 0) == 0,
         func.coalesce(Follow.profession_id, 0) == 0))
     if exists is None:
-        db.session.add(Follow(user_id=user_id, target_kind=THREAD, target_id=thread_id))
+        db.session.add(Follow(user_id=user_id, target_kind=kind, target_id=target_id))
 
 
 def tell_member(user_id: int, *, kind: str, text: str, link: str) -> Notification:

@@ -4,7 +4,9 @@ for each follower, mentioned member and replied-to author who can read the post 
 and queues their immediate email batch. A request only ever writes the one row.
 
 Events (payload "event"): "post" (published: a reply, a new discussion, or a post a
-moderator approved) and "edited" (mentions added by an edit).
+moderator approved), "edited" (mentions added by an edit), and "qi" (a followed QI
+write-up was revised, tried or replicated: in-app only, to followers who can read it now
+by forum.qi's own read rule).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from forum.members.models import Status, User
 from forum.notify import emails, follows, preferences
 from forum.notify.mentions import find_mentions
 from forum.notify.models import Notification, OutboxMessage
+from forum.qi import queries as qi
+from forum.qi.policy import FOLLOW_KIND as QI
 
 REPLY, MENTION, NEW_THREAD = "reply", "mention", "new_thread"
 
@@ -33,6 +37,10 @@ def handle(messages: Sequence[OutboxMessage]) -> None:
         payload = message.payload
         if payload.get("event") in ("post", "edited"):
             fan_out_post(int(payload["post_id"]), mentions_only=payload["event"] == "edited")
+        elif payload.get("event") == "qi":
+            fan_out_writeup(int(payload["writeup_id"]), payload["what"],
+                            actor_id=int(payload["actor_id"]),
+                            replica_id=payload.get("replica_id"))
 
 
 def _load(post_id: int) -> Post | None:
@@ -136,3 +144,46 @@ def _schedule(user_ids: list[int], now) -> None:
     stored = preferences.stored_settings_many(user_ids)
     for user_id in user_ids:
         emails.schedule_batch(stored[user_id], now)
+
+
+# --- QI write-ups ---------------------------------------------------------------------------
+
+QI_TEXT = {"revised": "{who} updated the QI write-up “{title}”",
+           "tried": "{who} said “We tried this” on “{title}”",
+           "replicated": "{who} shared a replica of “{title}”"}
+
+
+def _shown(writeup) -> bool:
+    return writeup is not None and writeup.is_published and not writeup.is_hidden
+
+
+def fan_out_writeup(writeup_id: int, what: str, *, actor_id: int,
+                    replica_id: int | None = None) -> int:
+    """Tell the write-up's followers (not the actor) who can read it now, and the replica
+    too when that is the news. A revision joins the member's unread one for the write-up."""
+    writeup = qi.get_writeup(writeup_id)
+    replica = qi.get_writeup(int(replica_id)) if replica_id else None
+    if what not in QI_TEXT or not _shown(writeup) or (what == "replicated" and not _shown(replica)):
+        return 0
+    wanted = set(follows.followers_of(QI, writeup_id)) - {actor_id}
+    readers = [u.id for u in _users(wanted) if u.status == Status.ACTIVE
+               and qi.can_read(u, writeup) and (replica is None or qi.can_read(u, replica))]
+    if not readers:
+        return 0
+    actor = db.session.get(User, actor_id)
+    kind, now = f"qi_{what}", utcnow()
+    text = QI_TEXT[what].format(who=actor.display_name if actor else "Someone",
+                                title=writeup.title)
+    link = f"/qi/{(replica or writeup).id}"
+    grouped = {n.user_id: n for n in db.session.scalars(select(Notification).where(
+        Notification.kind == kind, Notification.link == link, Notification.read_at.is_(None),
+        Notification.user_id.in_(readers)))} if what == "revised" else {}
+    for note in grouped.values():
+        note.count += 1
+        note.text, note.updated_at = text, now
+    rows = [{"user_id": u, "kind": kind, "text": text, "link": link, "count": 1,
+             "created_at": now, "updated_at": now, "email_state": ""}
+            for u in readers if u not in grouped]
+    if rows:
+        db.session.execute(insert(Notification), rows)
+    return len(readers)

@@ -115,6 +115,14 @@ def is_following_thread(user: User | None, thread: Thread) -> bool:
     return row is not None and row.stopped_at is None
 
 
+def is_following_target(user: User | None, kind: str, target_id: int) -> bool:
+    """A QI write-up or an event, for its Follow button."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    row = _find(user.id, kind, target_id=target_id)
+    return row is not None and row.stopped_at is None
+
+
 def following_discussions(user: User | None, *, board: Board | None = None,
                           alliance: Alliance | None = None,
                           profession: Profession | None = None) -> bool:

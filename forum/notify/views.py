@@ -166,4 +166,5 @@ def _unread() -> dict:
         return queries.unread_count(current_user) if current_user.is_authenticated else 0
     return {"unread_notifications": unread_notifications,
             "is_following_thread": follows.is_following_thread,
-            "is_following_topic": follows.following_discussions}
+            "is_following_topic": follows.following_discussions,
+            "is_following_target": follows.is_following_target}

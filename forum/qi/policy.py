@@ -19,6 +19,9 @@ from forum.discussions.policy import _user, is_member, is_moderator
 from forum.members.models import Role, Status
 from forum.qi.models import TeamMember, WriteUp
 
+# What forum.notify calls a follow of a write-up (Follow.target_kind).
+FOLLOW_KIND = "qi"
+
 
 def is_organiser(viewer: Any) -> bool:
     user = _user(viewer)

@@ -20,6 +20,7 @@ from forum.extensions import db
 from forum.forms import clean_text
 from forum.markup import problem, render
 from forum.members.models import User
+from forum.notify import events as notify_events
 from forum.qi import policy
 from forum.qi.models import DriverNode, Measure, PdsaCycle, Status, TeamMember, TriedIt, WriteUp
 
@@ -115,6 +116,7 @@ def replicate_writeup(actor: User, original: WriteUp) -> WriteUp:
     db.session.flush()
     db.session.add(TeamMember(writeup_id=replica.id, user_id=actor.id, role="Project lead",
                               is_coauthor=True, position=0))
+    notify_events.follow_automatically(actor.id, replica.id, kind=policy.FOLLOW_KIND)
     nodes = _copy_drivers(original, replica)
     measures = _copy_measures(original, replica)
     _copy_cycles(original, replica, nodes, measures)
@@ -163,6 +165,7 @@ def mark_tried(actor: User, writeup: WriteUp, *, note: str = "",
         raise InvalidInput("You have already said you tried this: change your note instead.",
                            field="note") from None
     _bump_tried(writeup, 1)
+    notify_events.writeup_event(writeup.id, "tried", actor_id=actor.id)
     _audit_finding(actor, writeup, confirmed_finding)
     db.session.commit()
     return tried

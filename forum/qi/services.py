@@ -23,6 +23,7 @@ from forum.extensions import db
 from forum.forms import clean_text
 from forum.markup import MAX_SOURCE, problem, render
 from forum.members.models import User
+from forum.notify import events as notify_events
 from forum.qi import policy
 from forum.qi.models import (
     SETTING_LABELS,
@@ -177,6 +178,8 @@ def keep_revision(actor: User, writeup: WriteUp) -> Revision | None:
     revision = Revision(writeup_id=writeup.id, number=number, editor_id=actor.id,
                         title=writeup.title, fields=fields)
     db.session.add(revision)
+    if number > 1:  # version 1 is the first publishing: nobody but the team follows it yet
+        notify_events.writeup_event(writeup.id, "revised", actor_id=actor.id)
     return revision
 
 
@@ -197,6 +200,7 @@ def start_writeup(actor: User, *, title: str, summary: str = "", background: str
     db.session.flush()
     db.session.add(TeamMember(writeup_id=writeup.id, user_id=actor.id, role="Project lead",
                               is_coauthor=True, position=0))
+    notify_events.follow_automatically(actor.id, writeup.id, kind=policy.FOLLOW_KIND)
     touched(actor, writeup, confirmed_finding=confirmed_finding)
     db.session.commit()
     return writeup
@@ -266,6 +270,9 @@ def publish_writeup(actor: User, writeup: WriteUp) -> WriteUp:
     writeup.published_at = utcnow()
     if writeup.revision_count == 0:
         keep_revision(actor, writeup)
+        if writeup.replicated_from_id is not None:  # the original's followers hear of it once
+            notify_events.writeup_event(writeup.replicated_from_id, "replicated",
+                                        actor_id=actor.id, replica_id=writeup.id)
     touched(actor, writeup)
     recount_replicas(writeup)
     db.session.commit()

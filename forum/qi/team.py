@@ -9,6 +9,8 @@ from forum.errors import InvalidInput, PermissionDenied
 from forum.extensions import db
 from forum.members.models import Status, User
 from forum.members.queries import member_by_email
+from forum.notify import events as notify_events
+from forum.qi import policy
 from forum.qi.models import TeamMember, WriteUp
 from forum.qi.services import clean_line, keep_revision, require_edit, touched
 
@@ -55,6 +57,7 @@ def add_team_member(actor: User, writeup: WriteUp, *, name: str, role: str = "",
     member = TeamMember(writeup_id=writeup.id, user_id=user.id, role=role,
                         is_coauthor=is_coauthor, position=max((m.position for m in team), default=-1) + 1)
     db.session.add(member)
+    notify_events.follow_automatically(user.id, writeup.id, kind=policy.FOLLOW_KIND)
     _save(actor, writeup)
     return member
 

@@ -17,6 +17,7 @@ from forum.errors import InvalidInput, NotFound, PermissionDenied
 from forum.feeds.registry import register_feed
 from forum.forms import BaseForm, show_error
 from forum.moderation.guard import PatientDataCheck, check_patient_data
+from forum.notify import follows
 from forum.qi import history, policy, queries, services
 from forum.qi.feeds import qi_feed
 from forum.qi.forms import AboutForm, AimForm, FilterForm, ResultsForm, aim_nudges
@@ -158,6 +159,20 @@ def show_writeup(writeup_id: int):
     return render_template("qi/writeup.html", writeup=writeup, viewer=viewer,
                            can_edit=queries.can_edit(current_user, writeup),
                            **queries.page_context(viewer, writeup))
+
+
+@bp.post("/<int:writeup_id>/follow")
+@login_required
+def follow_writeup(writeup_id: int) -> Response:
+    """Follow or stop following a published write-up the member can read."""
+    writeup = load_writeup(writeup_id)
+    if not writeup.is_published or writeup.is_hidden:
+        raise NotFound("No such write-up.")
+    on = request.form.get("follow") != "0"
+    follows.follow_target(current_user, policy.FOLLOW_KIND, writeup.id, on=on)
+    flash("You are following this write-up." if on else
+          "You have stopped following this write-up.", "success")
+    return redirect(url_for("qi.show_writeup", writeup_id=writeup.id), 303)
 
 
 @bp.get("/<int:writeup_id>/history")
