@@ -2,6 +2,8 @@
 
 Each says what happened, when (in London time, zone named), where, and, only to people with
 a place, how to join online. Confirmations and changes carry the event as an .ics file.
+Reminders, changes and cancellations also leave a member an in-app notification, written in
+the same transaction as the email (and the reminder's once-only row), so each comes once.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from flask import current_app
 from forum.auth import tokens
 from forum.events import calendar, london
 from forum.events.models import Event, Signup, SignupStatus
+from forum.members.models import Status
+from forum.notify import events as notify_events
 from forum.notify.mail import queue_email
 
 
@@ -79,14 +83,24 @@ def queue_promoted(signup: Signup) -> None:
           ics=True, closing=f"The event is attached as a calendar file. {CANCEL_HINT}")
 
 
+def _tell(signup: Signup, kind: str, text: str) -> None:
+    """The in-app twin of an email, for a member (a guest has only the email) still active."""
+    if signup.user_id is not None and signup.user.status == Status.ACTIVE:
+        notify_events.tell_member(signup.user_id, kind=kind, text=text,
+                                  link=f"/events/{signup.event_id}")
+
+
 def queue_reminder(signup: Signup, kind: str) -> None:
     when = "tomorrow" if kind == "day" else "in an hour"
     _send(signup, f"Reminder: {signup.event.title} starts {when}",
           f"A reminder that this event starts {when}:", ics=False, closing=CANCEL_HINT)
+    _tell(signup, "event_reminder", f"“{signup.event.title}” starts {when}")
 
 
 def queue_changed(signups: Iterable[Signup]) -> None:
     for signup in signups:
+        _tell(signup, "event_changed", f"The organiser changed the time, place or joining link "
+                                       f"of “{signup.event.title}”")
         _send(signup, f"Changed: {signup.event.title}",
               "The organiser has changed the details of this event. Here they are now:", ics=True,
               closing="The attached calendar file updates the entry in your calendar.")
@@ -94,6 +108,7 @@ def queue_changed(signups: Iterable[Signup]) -> None:
 
 def queue_cancelled(signups: Iterable[Signup]) -> None:
     for signup in signups:
+        _tell(signup, "event_cancelled", f"“{signup.event.title}” has been cancelled")
         _send(signup, f"Cancelled: {signup.event.title}",
               "We are sorry: the organiser has cancelled this event.", ics=True,
               closing="The attached calendar file removes it from your calendar.")
