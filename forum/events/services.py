@@ -31,6 +31,7 @@ from forum.forms import clean_text
 from forum.markup import MAX_SOURCE, problem, render
 from forum.members.models import User
 from forum.moderation.services.common import audit
+from forum.notify import events as notify_events
 
 TITLE_MAX = 200
 CAPACITY_MAX = 10_000
@@ -182,6 +183,7 @@ def publish_event(actor: User, event: Event) -> Event:
     event.status = EventStatus.PUBLISHED
     event.published_at = utcnow()
     audit(actor, "publish_event", "event", event.id, before="draft", after="published")
+    notify_events.event_published(event.id, actor_id=actor.id)  # followers: in the worker
     db.session.commit()
     return event
 

@@ -34,6 +34,12 @@ def writeup_event(writeup_id: int, what: str, *, actor_id: int,
                               "actor_id": actor_id, "replica_id": replica_id})
 
 
+def event_published(event_id: int, *, actor_id: int) -> None:
+    """A new event members following its alliance or a profession it is for may hear of."""
+    outbox.enqueue("notify", {"event": "event_published", "event_id": event_id,
+                              "actor_id": actor_id})
+
+
 def follow_automatically(user_id: int, target_id: int, *, kind: str = THREAD) -> None:
     """Starting or replying follows the thread (joining a QI write-up's team follows it,
     kind "qi"), unless the member chose to stop following it (the row is kept with

@@ -5,8 +5,9 @@ and queues their immediate email batch. A request only ever writes the one row.
 
 Events (payload "event"): "post" (published: a reply, a new discussion, or a post a
 moderator approved), "edited" (mentions added by an edit), and "qi" (a followed QI
-write-up was revised, tried or replicated: in-app only, to followers who can read it now
-by forum.qi's own read rule).
+write-up was revised, tried or replicated) and "event_published" (a new event, to members
+following its alliance or a profession): both in-app only, to followers who can read it
+now by the domain's own read rule.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from sqlalchemy.orm import joinedload
 from forum.db import utcnow
 from forum.discussions import policy
 from forum.discussions.models import Post, Thread
+from forum.events import policy as event_policy
+from forum.events import queries as event_queries
 from forum.extensions import db
 from forum.members.models import Status, User
 from forum.notify import emails, follows, preferences
@@ -37,6 +40,8 @@ def handle(messages: Sequence[OutboxMessage]) -> None:
         payload = message.payload
         if payload.get("event") in ("post", "edited"):
             fan_out_post(int(payload["post_id"]), mentions_only=payload["event"] == "edited")
+        elif payload.get("event") == "event_published":
+            fan_out_event(int(payload["event_id"]), actor_id=int(payload["actor_id"]))
         elif payload.get("event") == "qi":
             fan_out_writeup(int(payload["writeup_id"]), payload["what"],
                             actor_id=int(payload["actor_id"]),
@@ -187,3 +192,25 @@ def fan_out_writeup(writeup_id: int, what: str, *, actor_id: int,
     if rows:
         db.session.execute(insert(Notification), rows)
     return len(readers)
+
+
+# --- events ---------------------------------------------------------------------------------
+
+def fan_out_event(event_id: int, *, actor_id: int) -> int:
+    """A newly published event, for followers of its alliance or professions who can see it
+    (members-only ones only reach active members; cancelled before the worker ran: nobody)."""
+    event = event_queries.get_event(event_id)
+    if event is None or not event.is_published or event.is_cancelled:
+        return 0
+    wanted = set(follows.event_followers(event.alliance_id, [p.id for p in event.professions]))
+    wanted.discard(actor_id)
+    readers = [u.id for u in _users(wanted) if u.status == Status.ACTIVE
+               and event_policy.can_view(u, event)]
+    now = utcnow()
+    where = event.alliance.name if event.alliance else "all of London"
+    rows = [{"user_id": u, "kind": "event_new", "text": f"New event for {where}: “{event.title}”",
+             "link": f"/events/{event.id}", "count": 1, "created_at": now, "updated_at": now,
+             "email_state": ""} for u in readers]
+    if rows:
+        db.session.execute(insert(Notification), rows)
+    return len(rows)

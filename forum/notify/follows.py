@@ -171,6 +171,21 @@ def discussion_followers(thread: Thread) -> list[int]:
         or_(Follow.profession_id.is_(None), Follow.profession_id.in_(professions)))))
 
 
+def event_followers(alliance_id: int | None, profession_ids: Iterable[int]) -> list[int]:
+    """Members following an alliance or a profession (not a board: events are not on one)
+    that match a new event. An event for all of London matches every alliance, one for no
+    profession in particular every profession."""
+    profession_ids = list(profession_ids)
+    alliance = (true() if alliance_id is None
+                else or_(Follow.alliance_id.is_(None), Follow.alliance_id == alliance_id))
+    profession = (true() if not profession_ids
+                  else or_(Follow.profession_id.is_(None), Follow.profession_id.in_(profession_ids)))
+    return list(db.session.scalars(select(Follow.user_id).distinct().where(
+        Follow.target_kind == DISCUSSIONS, Follow.stopped_at.is_(None), Follow.board_id.is_(None),
+        or_(Follow.alliance_id.is_not(None), Follow.profession_id.is_not(None)),
+        alliance, profession)))
+
+
 def describe(follow: Follow, threads: dict[int, Thread]) -> str:
     """"New discussions for District nurses in South East London on Rehab and lymphoedema"."""
     if follow.target_kind == THREAD:

@@ -49,3 +49,32 @@ def test_a_change_of_time_and_a_cancellation_reach_places_and_the_waiting_list(o
     for member in (placed, waiting):
         assert [n.kind for n in _notes(member)] == ["event_changed", "event_cancelled"]
     assert _notes(suspended) == [] and _notes(cancelled) == []
+
+
+def test_following_an_alliance_or_a_profession_hears_of_new_events_there(organiser, deliver):
+    from forum.notify import follows
+
+    ncl, sel = factories.alliance("north-central-london"), factories.alliance("south-east-london")
+    gpn = factories.profession("general-practice-nurse")
+    in_ncl, in_sel, nurses, both_wrong, suspended, visitor_level = (
+        factories.member() for _ in range(6))
+    follows.follow_discussions(in_ncl, alliance=ncl)
+    follows.follow_discussions(in_sel, alliance=sel)
+    follows.follow_discussions(nurses, profession=gpn)
+    follows.follow_discussions(both_wrong, alliance=sel, profession=gpn)
+    follows.follow_discussions(suspended, alliance=ncl)
+    follows.follow_discussions(visitor_level, alliance=ncl)
+    suspended.status = Status.SUSPENDED
+    visitor_level.status = Status.PENDING
+    db.session.commit()
+    event = make_event(organiser, title="NCL nurses", alliance=ncl, professions=[gpn],
+                       is_public=False)
+    make_event(organiser, title="A draft", alliance=ncl, publish=False)
+    assert _notes(in_ncl) == []  # fan-out is the worker's
+    deliver()
+    [note] = _notes(in_ncl)
+    assert note.text == "New event for North Central London: “NCL nurses”"
+    assert note.link == f"/events/{event.id}"
+    assert len(_notes(nurses)) == 1
+    for member in (in_sel, both_wrong, suspended, visitor_level, organiser):
+        assert _notes(member) == []
