@@ -8,6 +8,7 @@ import pytest
 
 from forum.db import utcnow
 from forum.events import services as events
+from forum.extensions import db as _db
 from forum.qi import moderation as qi_moderation
 from forum.qi import services as qi
 from tests import factories as f
@@ -80,3 +81,24 @@ def test_the_events_page_links_its_feed(client, db):
 @pytest.mark.parametrize("url", ["/feeds/qi/extra", "/feeds/events/extra"])
 def test_these_feeds_have_no_narrower_feeds(client, db, url):
     assert client.get(url).status_code == 404
+
+
+def test_the_qi_and_events_feeds_cost_the_same_for_1_and_50(client, author, organiser,
+                                                            count_queries):
+    from tests.feeds.test_feeds import counted
+
+    organiser_id = organiser.id
+
+    def add(n: int) -> None:
+        runs = _db.session.get(type(organiser), organiser_id)
+        for i in range(n):
+            member = f.member()
+            writeup = _writeup(member, f"Project {i}")
+            qi.edit_writeup(member, writeup, {"professions": [f.profession("gp")]})
+            make_event(runs, title=f"Event {i}", professions=[f.profession("gp")])
+
+    add(1)
+    one = [counted(client, count_queries, url) for url in ("/feeds/qi", "/feeds/events")]
+    add(49)
+    assert [counted(client, count_queries, url) for url in ("/feeds/qi", "/feeds/events")] == one
+    assert len(parsed(client.get("/feeds/events")).entries) == 50
