@@ -15,6 +15,8 @@ from forum.extensions import csrf, db
 from forum.forms import show_error
 from forum.notify import follows, mentions, preferences, queries, services
 from forum.notify.forms import FollowDiscussionsForm, PreferencesForm
+from forum.qi import queries as qi_queries
+from forum.qi.policy import FOLLOW_KIND as QI
 from forum.ratelimits import allow
 from forum.urls import safe_next
 
@@ -88,8 +90,11 @@ def following():
             return redirect(safe_next(form.next.data, url_for("notify.following")), 303)
     rows = follows.follows_of(current_user)
     threads = follows.followed_threads(rows)
+    writeups = qi_queries.readable_titles(current_user, [
+        r.target_id for r in rows if r.target_kind == QI and r.target_id])
     return render_template("notify/following.html", form=form, rows=rows, threads=threads,
-                           describe=follows.describe), 400 if form.errors else 200
+                           writeups=writeups, describe=follows.describe,
+                           qi_kind=QI), 400 if form.errors else 200
 
 
 @bp.post("/following/<int:follow_id>/stop")

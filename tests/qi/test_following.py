@@ -113,3 +113,13 @@ def test_the_follow_button_toggles_and_visitors_have_none(client, published, out
 def test_a_draft_cannot_be_followed_by_someone_outside_the_team(client, writeup, outsider):
     f.sign_in(client, outsider)
     assert client.post(f"/qi/{writeup.id}/follow", data={"follow": "1"}).status_code == 404
+
+
+def test_the_following_page_names_followed_writeups_it_may_still_show(client, published, outsider):
+    _follow(outsider, published)
+    f.sign_in(client, outsider)
+    html = client.get("/following").get_data(as_text=True)
+    assert f'<a href="/qi/{published.id}">QI write-up: HNAs at cancer care reviews</a>' in html
+    services.unpublish_writeup(published.author, published)
+    html = client.get("/following").get_data(as_text=True)
+    assert "A QI write-up no longer available" in html and "HNAs at cancer" not in html
