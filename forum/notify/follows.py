@@ -1,9 +1,10 @@
 """Following: threads, and new discussions by board, alliance and profession.
 
 A thread is followed automatically when a member starts it or replies to it (the discussion
-services call forum.notify.events.follow_automatically). Later kinds (QI
-write-ups, events) are followed with `follow_target(actor, "qi", id)`: fan-out finds their
-followers with `followers_of(kind, id)`.
+services call forum.notify.events.follow_automatically; a QI write-up's team, with kind
+"qi"). A write-up (or, later, an event) is followed with `follow_target(actor, "qi", id)`:
+fan-out finds its followers with `followers_of(kind, id)`. Alliance and profession follows
+also match new events (`event_followers`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from forum.notify.models import Follow
 
 THREAD = "thread"
 DISCUSSIONS = "discussions"
-# Kinds that other domains will follow by id once they exist (issues "QI write-ups", "Events").
+# Kinds followed by id: threads, QI write-ups; "event" is kept for following one event.
 TARGET_KINDS = frozenset({THREAD, "qi", "event"})
 
 
