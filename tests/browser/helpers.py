@@ -67,7 +67,7 @@ class Mailbox:
 
     @staticmethod
     def links(message: EmailMessage) -> list[str]:
-        return re.findall(r"https?://[^\s<>\"')]+", message.get_content())
+        return re.findall(r"https?://[^\s<>\"')]+", message.get_body(("plain",)).get_content())
 
 
 def free_port() -> int:

@@ -83,9 +83,9 @@ def test_report_hide_from_queue_and_reporter_is_told(browser, live_server, js):
     assert problems.errors == []
 
     message = live_server.mailbox.wait_for(reporter["email"], subject="The post you reported")
-    assert "hidden the post you reported" in message.get_content()
+    assert "hidden the post you reported" in message.get_body(("plain",)).get_content()
     message = live_server.mailbox.wait_for(writer["email"], subject="hid your post")
-    assert "Unsafe advice on dosing" in message.get_content()
+    assert "Unsafe advice on dosing" in message.get_body(("plain",)).get_content()
 
 
 def test_patient_data_is_caught_confirmed_and_approved(browser, live_server, js):
@@ -186,4 +186,4 @@ def test_moderator_suspends_a_member_who_is_told_why_at_sign_in(browser, live_se
     context.close()
     assert problems.errors == []
     message = live_server.mailbox.wait_for(member["email"], subject="suspended")
-    assert "Posted a patient's details twice" in message.get_content()
+    assert "Posted a patient's details twice" in message.get_body(("plain",)).get_content()
