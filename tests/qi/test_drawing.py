@@ -109,8 +109,9 @@ def test_target_and_pdsa_markers_are_drawn():
 def test_one_point_and_all_equal_values_draw():
     for values in ([], [5.0], [3.0] * 12, [-4.0, -2.5, -8.0]):
         labels = [str(i) for i in range(len(values))]
-        parse(spc_svg(spc(values), labels, title="t", chart_id="c"))
-        parse(run_chart_svg(run_chart(values), labels, title="t", chart_id="c"))
+        for root in (parse(spc_svg(spc(values), labels, title="t", chart_id="c")),
+                     parse(run_chart_svg(run_chart(values), labels, title="t", chart_id="c"))):
+            assert root.get("role") == "img"
 
 
 def test_run_chart_marks_shift_points_by_better_direction():
