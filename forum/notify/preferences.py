@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from forum.db import utcnow
 from forum.errors import InvalidInput
@@ -65,11 +66,18 @@ def settings_for(user_ids: Iterable[int]) -> dict[int, EmailSettings]:
 def stored_settings(user: User) -> EmailSettings:
     """The member's row, made if missing (the caller commits)."""
     row = db.session.get(EmailSettings, user.id)
-    if row is None:
-        row = defaults(user.id)
-        row.key = secrets.token_hex(16)
-        db.session.add(row)
-        db.session.flush()
+    if row is not None:
+        return row
+    # Two requests (or a request and the outbox worker) can make a member's first row at
+    # once; the loser's savepoint rolls back and it reads the winner's row.
+    row = defaults(user.id)
+    row.key = secrets.token_hex(16)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        row = db.session.scalars(select(EmailSettings).where(EmailSettings.user_id == user.id)
+                                 .execution_options(populate_existing=True)).one()
     return row
 
 
