@@ -162,6 +162,7 @@ def watch(page) -> PageProblems:
 def new_context(browser, server: LiveServer, *, js: bool = True, **kwargs: Any):
     context = browser.new_context(base_url=server.url, java_script_enabled=js, **kwargs)
     context.set_default_timeout(TIMEOUT_MS)
+    context.forum_js = js  # run_axe refuses a page with scripts off rather than hang
     return context
 
 
@@ -237,6 +238,90 @@ def java() -> str | None:
     return shutil.which("java")
 
 
+def validate(files: list[Path]) -> dict[str, list[str]]:
+    """Run the Nu HTML Checker once over all files (one Java start); each file's errors."""
+    import json
+    import subprocess
+
+    import pytest
+
+    jar, runtime = vnu_jar(), java()
+    if jar is None or runtime is None:
+        pytest.skip("the Nu HTML Checker is not installed: run `npm install --prefix "
+                    "~/.cache/forum-vnu vnu-jar` (or set FORUM_VNU_JAR to vnu.jar) and install "
+                    "a Java runtime (apt-get install default-jre-headless)")
+    run = subprocess.run([runtime, "-jar", str(jar), "--format", "json", *map(str, files)],
+                         capture_output=True, text=True, timeout=300, check=False)
+    report = json.loads(run.stderr or run.stdout)
+    errors: dict[str, list[str]] = {f.name: [] for f in files}
+    for message in report["messages"]:
+        if message["type"] == "error" or message.get("subType") == "fatal":
+            name = Path(message.get("url", "?").removeprefix("file:")).name
+            errors.setdefault(name, []).append(
+                f"line {message.get('lastLine')}: {message['message']} "
+                f"[{message.get('extract', '').strip()[:80]}]")
+    return errors
+
+
+# --- axe-core and the Nu HTML Checker over a test's own pages --------------------------------
+
+# Only violations come back with their nodes: passes and inapplicable rules are counted, not
+# serialised (most of axe's time on a long page, and none of what the checks assert).
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+_AXE: list[Any] = []
+
+
+def run_axe(page) -> Any:
+    """axe-core's results for the page now open (one Axe, its script read from disk once).
+
+    axe needs JavaScript on: it runs its rules on timers, which never fire in a page whose
+    scripts are disabled, so axe.run would wait for ever. Check such a page in the js run."""
+    assert getattr(page.context, "forum_js", True), \
+        "axe cannot run with JavaScript off (its timers never fire); check this page with it on"
+    if not _AXE:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _AXE.append(Axe())
+    return _AXE[0].run(page, options=AXE_OPTIONS)
+
+
+class PageChecks:
+    """The pages a flow reached (error states, previews, pages of its own): axe runs on each
+    as it is kept, and the Nu HTML Checker once over all of them at the end."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.axe: dict[str, Any] = {}
+        self.html: dict[str, str] = {}
+
+    def keep(self, name: str, page, response, *, status: int | None = None) -> None:
+        if status is not None:
+            assert response.status == status, name
+        self.axe[name] = run_axe(page)
+        self.html[name] = response.text()
+
+    def assert_clean(self, *, html: bool = True) -> None:
+        failures = [f"{name}: {results.generate_report()}" for name, results in self.axe.items()
+                    if results.violations_count]
+        assert failures == []
+        if html:
+            report = html_errors(self.html, self.tmp_path)
+            assert report == "", f"HTML errors:\n{report}"
+
+
+def html_errors(pages: dict[str, str], tmp_path: Path) -> str:
+    """The Nu HTML Checker's errors for pages (name: source), one line each; "" when valid."""
+    if not pages:
+        return ""
+    files = []
+    for name, source in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(source, encoding="utf-8")
+        files.append(path)
+    errors = validate(files)
+    return "\n".join(f"{name}: {m}" for name, found in sorted(errors.items()) for m in found)
+
+
 # --- keyboard only -------------------------------------------------------------------------
 
 # Is the focused element's focus indicator visible? Our styles show focus as a yellow
@@ -256,6 +341,16 @@ DESCRIBE_JS = """el => el === document.body ? 'body' :
   `${el.tagName.toLowerCase()}#${el.id} "${(el.innerText || el.value || '').slice(0, 40)}"`"""
 
 
+# After a Tab: is focus on the target `el`, and does the element it landed on show it?
+TAB_STEP_JS = f"""el => {{
+  const active = document.activeElement;
+  const here = el === active;
+  if (!active || active === document.body) return {{here, visible: true, what: 'body'}};
+  const visible = ({FOCUS_VISIBLE_JS})(active);
+  return {{here, visible, what: visible ? '' : ({DESCRIBE_JS})(active)}};
+}}"""
+
+
 class Keyboard:
     """Operates a page with the keyboard alone: Tab to a control, then type, Space, arrows or
     Enter. Targets are found by their labels and roles, so the labels are checked too. Every
@@ -268,14 +363,15 @@ class Keyboard:
     def focus(self, locator) -> None:
         locator.wait_for(state="attached")
         target = locator.element_handle()
+        if target.evaluate("el => el === document.activeElement"):
+            return
         for _ in range(self.max_tabs):
-            if target.evaluate("el => el === document.activeElement"):
-                return
             self.page.keyboard.press("Tab")
-            active = self.page.evaluate_handle("document.activeElement")
-            if active.evaluate("el => el !== document.body"):
-                assert active.evaluate(FOCUS_VISIBLE_JS), \
-                    f"focus is not visible on {active.evaluate(DESCRIBE_JS)}"
+            # One round trip per Tab (where focus is, and whether it shows), not four.
+            landed = target.evaluate(TAB_STEP_JS)
+            assert landed["visible"], f"focus is not visible on {landed['what']}"
+            if landed["here"]:
+                return
         raise AssertionError(f"Tab never reached {target.evaluate(DESCRIBE_JS)}")
 
     def fill(self, locator, text: str) -> None:

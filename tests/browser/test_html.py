@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-from pathlib import Path
-
-import pytest
-
-from .helpers import java as find_java
-from .helpers import new_context, report_figure, same_on_every_database, vnu_jar
+from .helpers import new_context, report_figure, same_on_every_database, validate
 from .pages import PAGE_TYPES
 
 pytestmark = same_on_every_database
 
 # A page the checker must reject, run in the same batch: proves the check can fail.
 BROKEN = "<!doctype html><html lang=en><title>x</title><p><div></span></p>"
-
-
-def validate(files: list[Path]) -> dict[str, list[str]]:
-    """Run vnu once over all files; returns each file's errors."""
-    jar, java = vnu_jar(), find_java()
-    if jar is None or java is None:
-        pytest.skip("the Nu HTML Checker is not installed: run `npm install --prefix "
-                    "~/.cache/forum-vnu vnu-jar` (or set FORUM_VNU_JAR to vnu.jar) and install "
-                    "a Java runtime (apt-get install default-jre-headless)")
-    run = subprocess.run([java, "-jar", str(jar), "--format", "json", *map(str, files)],
-                         capture_output=True, text=True, timeout=300, check=False)
-    report = json.loads(run.stderr or run.stdout)
-    errors: dict[str, list[str]] = {f.name: [] for f in files}
-    for message in report["messages"]:
-        if message["type"] == "error" or message.get("subType") == "fatal":
-            name = Path(message.get("url", "?").removeprefix("file:")).name
-            errors.setdefault(name, []).append(
-                f"line {message.get('lastLine')}: {message['message']} "
-                f"[{message.get('extract', '').strip()[:80]}]")
-    return errors
 
 
 def post_states(browser, live_server, sample, signed_in) -> dict[str, str]:

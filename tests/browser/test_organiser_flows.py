@@ -90,17 +90,14 @@ def test_organiser_previews_and_saves_a_site_page(page, live_server, js):
 def test_organiser_error_and_preview_states_pass_axe_and_the_html_checker(
         browser, live_server, sample, signed_in, tmp_path):
     """What an organiser sees after sending a form: errors beside the fields, a page preview."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    from .test_html import validate
-    from .test_pages import AXE_OPTIONS
+    from .helpers import PageChecks
 
     context = new_context(browser, live_server, storage_state=signed_in["organiser"])
     page = context.new_page()
-    states: dict[str, tuple] = {}
+    checks = PageChecks(tmp_path)
 
     def keep(name: str, response) -> None:
-        states[name] = (Axe().run(page, options=AXE_OPTIONS), response.text())
+        checks.keep(name, page, response)
 
     page.goto(live_server.url_for("admin.add_item", kind="boards"))
     page.get_by_label("Name").fill("Introductions")  # a name in use
@@ -120,14 +117,4 @@ def test_organiser_error_and_preview_states_pass_axe_and_the_html_checker(
     assert page.locator("#preview h2").count() > 1
     keep("page-preview", nav.value)
     context.close()
-
-    for name, (results, _) in states.items():
-        assert results.violations_count == 0, f"{name}: {results.generate_report()}"
-    files = []
-    for name, (_, html) in states.items():
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        files.append(path)
-    errors = validate(files)
-    report = "\n".join(f"{name}: {m}" for name, found in sorted(errors.items()) for m in found)
-    assert report == "", f"HTML errors:\n{report}"
+    checks.assert_clean()

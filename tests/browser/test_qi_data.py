@@ -82,20 +82,17 @@ def test_data_entered_row_by_row_without_a_script(page, live_server, js):
 
 @same_on_every_database
 def test_measure_and_file_pages_pass_axe_and_the_html_checker(browser, live_server, tmp_path):
-    from axe_playwright_python.sync_playwright import Axe
-
-    from .test_html import validate
-    from .test_pages import AXE_OPTIONS
+    from .helpers import PageChecks
 
     author = make_member(live_server)
     writeup_id, measure_id = _writeup(live_server, author["id"], points=[3, 4] * 8 + [9, 10] * 4)
     context = new_context(browser, live_server)
     page = context.new_page()
     sign_in(page, live_server, author["email"])
-    states: dict[str, tuple] = {}
+    checks = PageChecks(tmp_path)
 
     def keep(name: str, response) -> None:
-        states[name] = (Axe().run(page, options=AXE_OPTIONS), response.text())
+        checks.keep(name, page, response)
 
     for name, url in [
         ("writeup-with-charts", live_server.url_for("qi.show_writeup", writeup_id=writeup_id)),
@@ -134,17 +131,7 @@ def test_measure_and_file_pages_pass_axe_and_the_html_checker(browser, live_serv
     assert "Windows program" in page.locator("#file-error").inner_text()
     keep("attachment-errors", nav.value)
     context.close()
-
-    for name, (results, _) in states.items():
-        assert results.violations_count == 0, f"{name}: {results.generate_report()}"
-    paths = []
-    for name, (_, html) in states.items():
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        paths.append(path)
-    errors = validate(paths)
-    report = "\n".join(f"{name}: {m}" for name, found in sorted(errors.items()) for m in found)
-    assert report == "", f"HTML errors:\n{report}"
+    checks.assert_clean()
 
 
 @same_on_every_database

@@ -166,18 +166,13 @@ def lineage(live_server) -> dict:
 
 @same_on_every_database
 def test_the_new_qi_pages_pass_axe_and_the_html_checker(browser, live_server, lineage, tmp_path):
-    from axe_playwright_python.sync_playwright import Axe
+    from .helpers import PageChecks, new_context
 
-    from .helpers import new_context
-    from .test_html import validate
-    from .test_pages import AXE_OPTIONS
-
-    states: dict[str, tuple] = {}
+    checks = PageChecks(tmp_path)
     original = lineage["original"]
 
     def keep(page, name: str, response) -> None:
-        assert response.status == 200, name
-        states[name] = (Axe().run(page, options=AXE_OPTIONS), response.text())
+        checks.keep(name, page, response, status=200)
 
     def as_(email: str):
         context = new_context(browser, live_server, viewport={"width": 1280, "height": 900})
@@ -221,17 +216,7 @@ def test_the_new_qi_pages_pass_axe_and_the_html_checker(browser, live_server, li
     keep(page, "qi-audit", page.goto(live_server.url_for("moderation.audit_log", target_type="qi_writeup")))
     context.close()
 
-    failures = [f"{name}: {results.generate_report()}" for name, (results, _) in states.items()
-                if results.violations_count]
-    assert failures == []
-    files = []
-    for name, (_, html) in states.items():
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        files.append(path)
-    errors = validate(files)
-    report = "\n".join(f"{name}: {m}" for name, found in sorted(errors.items()) for m in found)
-    assert report == "", f"HTML errors:\n{report}"
+    checks.assert_clean()
 
 
 @same_on_every_database

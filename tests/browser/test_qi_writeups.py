@@ -83,20 +83,16 @@ def writeup_ids(live_server) -> dict[str, Any]:
 @same_on_every_database
 def test_qi_pages_and_their_error_states_pass_axe_and_the_html_checker(
         browser, live_server, writeup_ids, tmp_path):
-    from axe_playwright_python.sync_playwright import Axe
-
-    from .test_html import validate
-    from .test_pages import AXE_OPTIONS
+    from .helpers import PageChecks
 
     w = writeup_ids["id"]
     context = new_context(browser, live_server, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     sign_in(page, live_server, writeup_ids["email"])
-    states: dict[str, tuple] = {}
+    checks = PageChecks(tmp_path)
 
     def keep(name: str, response) -> None:
-        assert response.status == 200, name
-        states[name] = (Axe().run(page, options=AXE_OPTIONS), response.text())
+        checks.keep(name, page, response, status=200)
 
     for name, path in [
         ("qi-list", live_server.url_for("qi.index")),
@@ -153,14 +149,4 @@ def test_qi_pages_and_their_error_states_pass_axe_and_the_html_checker(
     keep("qi-cycles-error", nav.value)
     context.close()
 
-    failures = [f"{name}: {results.generate_report()}" for name, (results, _) in states.items()
-                if results.violations_count]
-    assert failures == []
-    files = []
-    for name, (_, html) in states.items():
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        files.append(path)
-    errors = validate(files)
-    report = "\n".join(f"{name}: {m}" for name, found in sorted(errors.items()) for m in found)
-    assert report == "", f"HTML errors:\n{report}"
+    checks.assert_clean()
