@@ -4,6 +4,7 @@ a real Whoosh index on disk, a real SMTP server, and helpers that sign people in
 from __future__ import annotations
 
 import os
+import re
 import socket
 import time
 import uuid
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from forum import create_app
 from forum.extensions import db as _db
@@ -87,27 +88,79 @@ def app(database_url, tmp_path_factory):
         _db.engine.dispose()
 
 
-def _empty_tables() -> None:
-    tables = list(reversed(_db.metadata.sorted_tables))
-    if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        _db.session.execute(text("PRAGMA foreign_keys=OFF"))
-        for table in tables:
-            _db.session.execute(table.delete())
-        _db.session.execute(text("PRAGMA foreign_keys=ON"))
-    _db.session.commit()
+# Tables written since the database was last made clean, seen in every statement any engine
+# in this process sends (the test app's, a fresh rate-limited app's, a CLI command's). Emptying
+# only these, and seeding again only when the reference data was touched, is most of the time
+# the PostgreSQL pass saves: TRUNCATE of every table and a fresh seed cost more than most tests.
+_WRITE = re.compile(r'\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?',
+                    re.IGNORECASE)
+_written: set[str] = set()
+_reference: set[str] = set()  # the tables seed_reference_data writes, once seeded
+_seeded: list[bool] = [False]
+_resetting: list[bool] = [False]
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(conn, cursor, statement, parameters, context, executemany) -> None:
+    start = statement.lstrip()[:8].upper()
+    if start[:1] in "IUDW":  # INSERT, UPDATE, DELETE, WITH ...
+        _written.update(_WRITE.findall(statement))
+    if not _resetting[0] and start in ("TRUNCATE", "CREATE T", "DROP TAB", "ALTER TA"):
+        _seeded[0] = False  # schema or bulk changes outside the reset: start again in full
+
+
+def _empty_tables(names: set[str] | None = None) -> None:
+    """Empty every table (TRUNCATE on PostgreSQL), or only the named ones (DELETE, children
+    first: TRUNCATE of a few tables would CASCADE into the boards, which point at threads),
+    restarting their ids at 1 either way."""
+    tables = [t for t in reversed(_db.metadata.sorted_tables) if names is None or t.name in names]
+    if not tables:
+        return
+    postgresql = _db.engine.dialect.name == "postgresql"
+    _resetting[0] = True
+    try:
+        if postgresql and names is None:
+            listed = ", ".join(f'"{t.name}"' for t in tables)
+            _db.session.execute(text(f"TRUNCATE {listed} RESTART IDENTITY CASCADE"))
+        elif postgresql:
+            for table in tables:
+                _db.session.execute(table.delete())
+                if "id" in table.c:
+                    _db.session.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), 1, false)"))
+        else:
+            _db.session.execute(text("PRAGMA foreign_keys=OFF"))
+            for table in tables:
+                _db.session.execute(table.delete())
+            _db.session.execute(text("PRAGMA foreign_keys=ON"))
+        _db.session.commit()
+    finally:
+        _resetting[0] = False
+
+
+def _clean_database() -> None:
+    """Only the reference data left, as if every table had been emptied and seeded again."""
+    from forum.community.seed import seed_reference_data
+
+    dirty = _written & {t.name for t in _db.metadata.sorted_tables}
+    if _seeded[0] and not dirty & _reference and not os.environ.get("FORUM_TEST_FULL_RESET"):
+        _empty_tables(dirty)
+        _written.clear()
+        return
+    _empty_tables()
+    _written.clear()
+    seed_reference_data()
+    _reference.clear()
+    _reference.update(_written)
+    _written.clear()
+    _seeded[0] = True
 
 
 @pytest.fixture
 def db(app):
     """A clean database with the reference data (alliances, professions, boards)."""
-    from forum.community.seed import seed_reference_data
-
     with app.app_context():
-        _empty_tables()
-        seed_reference_data()
+        _clean_database()
         yield _db
         _db.session.rollback()
         _db.session.remove()
@@ -276,3 +329,27 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("browser figures")
         for line in FIGURES:
             terminalreporter.write_line(line)
+
+
+# A test that asks for no database at all (a pure function: charts, series, Markdown limits,
+# file types, password rules) gives the same result on either database, so the PostgreSQL pass
+# leaves it to the SQLite pass, as same_on_every_database does. A module that makes its own app,
+# engine or database is left alone.
+_OWN_DATABASE = ("FORUM_TEST_DATABASE_URL", "scratch_database", "create_engine", "create_app")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    from tests.markers import same_on_every_database
+
+    if not os.environ.get("FORUM_TEST_DATABASE_URL") or os.environ.get("FORUM_BROWSER_ALL"):
+        return
+    own: dict[Path, bool] = {}
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "database_url" in names or "live_server" in names or "browser" in names:
+            continue
+        if item.path not in own:
+            source = item.path.read_text(encoding="utf-8") if item.path.suffix == ".py" else ""
+            own[item.path] = any(word in source for word in _OWN_DATABASE)
+        if not own[item.path]:
+            item.add_marker(same_on_every_database)
