@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -107,6 +108,16 @@ def _note_writes(conn, cursor, statement, parameters, context, executemany) -> N
         _written.update(_WRITE.findall(statement))
     if not _resetting[0] and start in ("TRUNCATE", "CREATE T", "DROP TAB", "ALTER TA"):
         _seeded[0] = False  # schema or bulk changes outside the reset: start again in full
+
+
+def _another_process(event: str, args: tuple) -> None:
+    """A child process (a CLI command, an outbox or indexer worker) writes where the listener
+    above cannot see: the next test starts from a full reset."""
+    if event == "subprocess.Popen":
+        _seeded[0] = False
+
+
+sys.addaudithook(_another_process)
 
 
 def _empty_tables(names: set[str] | None = None) -> None:
