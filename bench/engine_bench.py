@@ -87,6 +87,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--index", type=Path, default=Path("/tmp/engine_bench"))
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", nargs="*", help="only these query lists (e.g. fifteen_words)")
     args = parser.parse_args()
 
     from whoosh import index as whoosh_index
@@ -105,6 +106,8 @@ def main() -> None:
             for name, queries in (("one_word", ONE_WORD), ("one_common_word", COMMON_WORDS),
                                   ("three_words", THREE_WORDS), ("phrase", PHRASES),
                                   ("fifteen_words", FIFTEEN_WORDS)):
+                if args.only and name not in args.only:
+                    continue
                 r = timed(searcher, queries, args.rounds)
                 print(f"{name:16} wall median {r['median_ms']:6.1f} ms   CPU median "
                       f"{r['cpu_median_ms']:6.1f} ms   CPU p95 {r['cpu_p95_ms']:6.1f} ms  (n={r['n']})")
