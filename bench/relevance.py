@@ -1,7 +1,7 @@
 """Relevance benchmark: the product's search beside plain Whoosh BM25F on the same documents.
 
     .venv/bin/python bench/relevance.py --sample 2000 --seed 7
-    .venv/bin/python bench/relevance.py --collection forum [--ablate] [--synonyms FILE]
+    .venv/bin/python bench/relevance.py --collection forum [--half dev|held-out] [--ablate] [--synonyms FILE]
 
 MedQuAD known-item (../shared/data/medquad/medquad_all.jsonl): every distinct answer becomes a
 discussion, titled by its focus, written through the discussion service and indexed by the
@@ -19,6 +19,10 @@ drug names, typos and long rambling ones; each question's relevant discussions j
 opening post and replies); the forum indexes each post and ranks discussions.
 
 Reported: MRR@10, recall@10, nDCG@10, MAP@100, and how many queries found nothing.
+
+Changes to the ranking are judged on the forum's "dev" half (questions whose CRC-32 is even)
+and only then confirmed on the "held-out" half, so a rule that fits one question's words
+shows up as a gap between the halves (`--per-query FILE` writes each question's figures).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import random
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,9 +73,11 @@ class Scores:
     ap: list[float] = field(default_factory=list)
     empty: int = 0
     seconds: list[float] = field(default_factory=list)
+    tops: list[list[str]] = field(default_factory=list)
 
     def add(self, ranked: Sequence[str], relevant: dict[str, int], seconds: float) -> None:
         self.seconds.append(seconds)
+        self.tops.append(list(ranked[:10]))
         self.empty += not ranked
         top = list(ranked[:10])
         self.rr.append(next((1 / (i + 1) for i, k in enumerate(top) if k in relevant), 0.0))
@@ -115,12 +122,17 @@ def medquad(sample: int, seed: int, limit: int | None = None) -> tuple[list[Docu
     return list(by_answer.values()), questions[:sample]
 
 
-def forum_questions(folder: Path = FORUM) -> tuple[list[Document], list[Query]]:
-    """The forum's own test collection: discussions and judged questions."""
+def half_of(text: str) -> str:
+    """A question's half of the forum collection: "dev" (tune on it) or "held-out"."""
+    return "dev" if zlib.crc32(text.encode("utf-8")) % 2 == 0 else "held-out"
+
+
+def forum_questions(folder: Path = FORUM, half: str | None = None) -> tuple[list[Document], list[Query]]:
+    """The forum's own test collection: discussions and judged questions (one half, if given)."""
     posts = json.loads((folder / "posts.json").read_text(encoding="utf-8"))
     questions = json.loads((folder / "questions.json").read_text(encoding="utf-8"))
     return ([Document(p["key"], p["title"], p["body"], tuple(p.get("replies", ()))) for p in posts],
-            [Query(q["q"], q["rel"]) for q in questions])
+            [Query(q["q"], q["rel"]) for q in questions if half is None or half_of(q["q"]) == half])
 
 
 def run_queries(queries: Iterable[Query], ranker: Callable[[str], list[str]], label: str) -> Scores:
@@ -261,12 +273,16 @@ def main() -> None:
                         help="also try other field weights, exact/stem bonus and coordination")
     parser.add_argument("--ablate", action="store_true",
                         help="also run the forum without words side by side / near spellings")
+    parser.add_argument("--half", choices=("dev", "held-out"),
+                        help="the forum's questions: only this half (see half_of)")
+    parser.add_argument("--per-query", type=Path, help="write each question's figures here (JSON)")
     parser.add_argument("--synonyms", type=Path,
                         help="the forum's search uses this synonym list instead of its own")
     args = parser.parse_args()
     if args.collection == "forum":
-        documents, queries = forum_questions()
-        print(f"The forum's own questions: {len(documents)} discussions, {len(queries)} questions")
+        documents, queries = forum_questions(half=args.half)
+        print(f"The forum's own questions: {len(documents)} discussions, {len(queries)} questions"
+              + (f" ({args.half} half)" if args.half else ""))
     else:
         if not MEDQUAD.exists():
             raise SystemExit(f"MedQuAD not found at {MEDQUAD}: the shared data folder sits beside "
@@ -289,8 +305,14 @@ def main() -> None:
             tuned.update(ablate(queries, ranker))
         context.pop()
 
+    if args.per_query:
+        args.per_query.write_text(json.dumps([
+            {"q": q.text, "rel": q.relevant, "half": half_of(q.text),
+             "whoosh": {"nDCG@10": baseline.ndcg[i], "top": baseline.tops[i]},
+             "forum": {"nDCG@10": ours.ndcg[i], "top": ours.tops[i]}}
+            for i, q in enumerate(queries)], indent=1))
     name = "forum-questions" if args.collection == "forum" else "medquad-known-item"
-    report = {"collection": name, "documents": len(documents), "seed": args.seed,
+    report = {"collection": name, "documents": len(documents), "seed": args.seed, "half": args.half,
               "plain_whoosh": baseline.summary(), "forum": ours.summary(), "tuning": tuned}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"relevance-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(report, indent=2))

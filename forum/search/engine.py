@@ -94,9 +94,7 @@ def _ranked(query: Ranked, context: Context, scored: bool) -> tuple[np.ndarray, 
                 matched += child_mask
     if scored:
         for part in query.bonus:
-            _, extra = evaluate(part, context, scored)
-            if extra is not None:
-                scores += np.where(mask, extra, 0).astype(np.float32)
+            _add_bonus(part, context, mask, scores)
         scores *= (matched / max(units, 1)) ** COORD_POWER
         if 1 < units <= SHORT_QUERY:
             scores += matched * _TIER
@@ -119,8 +117,22 @@ class Context:
     # query and in the matches it lists as its own) is read once.
     read: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
+    idfs: dict[tuple[str, str], float] = field(default_factory=dict)
+    lengths: dict[str, float] = field(default_factory=dict)
+
     def idf(self, fieldname: str, text: str) -> float:
-        return self.searcher.idf(fieldname, text)
+        """Whoosh's idf over the whole index (every segment), once per term and query."""
+        key = (fieldname, text)
+        found = self.idfs.get(key)
+        if found is None:
+            found = self.idfs[key] = self.searcher.idf(fieldname, text)
+        return found
+
+    def avg_length(self, fieldname: str) -> float:
+        found = self.lengths.get(fieldname)
+        if found is None:
+            found = self.lengths[fieldname] = self.searcher.avg_field_length(fieldname) or 1
+        return found
 
 
 def evaluate(query: Query, context: Context, scored: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
@@ -137,16 +149,17 @@ def evaluate(query: Query, context: Context, scored: bool = True) -> tuple[np.nd
             if extra is not None:
                 scores = scores + np.where(mask, extra, 0).astype(np.float32)
         return mask, scores
-    if isinstance(query, (Or, And)):  # either way, a match scores the sum of its parts' scores
-        either = isinstance(query, Or)
-        mask = np.zeros(size, dtype=bool) if either else np.ones(size, dtype=bool)
+    if isinstance(query, Or):  # a match scores the sum of its parts' scores
+        mask = np.zeros(size, dtype=bool)
+        scores = np.zeros(size, dtype=np.float32) if scored else None
+        _accumulate(query, context, scored, mask, scores)
+        return mask, scores
+    if isinstance(query, And):
+        mask = np.ones(size, dtype=bool)
         scores = np.zeros(size, dtype=np.float32) if scored else None
         for child in query.subqueries:
             child_mask, child_scores = evaluate(child, context, scored)
-            if either:
-                mask |= child_mask
-            else:
-                mask &= child_mask
+            mask &= child_mask
             if scored and child_scores is not None:
                 scores += child_scores
         return mask, scores
@@ -174,39 +187,85 @@ def evaluate(query: Query, context: Context, scored: bool = True) -> tuple[np.nd
 
 
 def _term(query: Term, context: Context, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    segment, reader = context.segment, context.reader
-    size = segment.size
+    size = context.segment.size
     mask = np.zeros(size, dtype=bool)
     scores = np.zeros(size, dtype=np.float32) if scored else None
+    found = _term_postings(query, context, scored)
+    if found is not None:
+        ids, term_scores = found
+        mask[ids] = True
+        if scored:
+            scores[ids] = term_scores
+    return mask, scores
+
+
+def _term_postings(query: Term, context: Context, scored: bool
+                   ) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """(the documents a term is in, their scores or None): only as long as its posting list,
+    so a rare word costs little however large the segment. None if the term is not there."""
+    reader = context.reader
     schema = reader.schema
     if query.fieldname not in schema:
-        return mask, scores
+        return None
     field = schema[query.fieldname]
     try:
         btext = field.to_bytes(query.text)
     except ValueError:
-        return mask, scores
-    if (query.fieldname, btext) not in reader:
-        return mask, scores
+        return None
     key = (query.fieldname, btext)
     found = context.read.get(key)
     if found is None:
+        if key not in reader:
+            return None
         found = context.read[key] = postings(reader, query.fieldname, btext)
     ids, weights = found
-    mask[ids] = True
-    if scored:
-        if field.scorable:
-            # Whoosh's BM25F, as BM25FScorer computes it for each match (scoring.bm25)
-            model = context.weighting
-            b, k1 = model._field_B.get(query.fieldname, model.B), model.K1
-            avgfl = context.searcher.avg_field_length(query.fieldname) or 1
-            lengths = segment.lengths(reader, query.fieldname)[ids]
-            idf = context.idf(query.fieldname, query.text)
-            scores[ids] = (idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
-                           * query.boost)
+    if not scored:
+        return ids, None
+    if not field.scorable:
+        return ids, weights * np.float32(query.boost)
+    # Whoosh's BM25F, as BM25FScorer computes it for each match (scoring.bm25)
+    model = context.weighting
+    b, k1 = model._field_B.get(query.fieldname, model.B), model.K1
+    avgfl = context.avg_length(query.fieldname)
+    lengths = context.segment.lengths(reader, query.fieldname)[ids]
+    idf = context.idf(query.fieldname, query.text)
+    tf = (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
+    return ids, (idf * tf * query.boost).astype(np.float32, copy=False)
+
+
+def _accumulate(query: Query, context: Context, scored: bool, mask: np.ndarray,
+                scores: np.ndarray | None) -> None:
+    """Add an OR's parts into `mask` and `scores`: each term only where it occurs (nested ORs
+    likewise), other parts as whole arrays."""
+    for child in query.subqueries:
+        if isinstance(child, Term):
+            found = _term_postings(child, context, scored)
+            if found is not None:
+                ids, term_scores = found
+                mask[ids] = True
+                if scored:
+                    scores[ids] += term_scores  # a term's ids are distinct
+        elif isinstance(child, Or) and not isinstance(child, Ranked):
+            _accumulate(child, context, scored, mask, scores)
         else:
-            scores[ids] = weights * query.boost
-    return mask, scores
+            child_mask, child_scores = evaluate(child, context, scored)
+            mask |= child_mask
+            if scored and child_scores is not None:
+                scores += child_scores
+
+
+def _add_bonus(part: Query, context: Context, mask: np.ndarray, scores: np.ndarray) -> None:
+    """A bonus adds to the score of documents that match already, never makes a match."""
+    if isinstance(part, Term):
+        found = _term_postings(part, context, True)
+        if found is not None:
+            ids, extra = found
+            keep = mask[ids]
+            scores[ids[keep]] += extra[keep]
+        return
+    _, extra = evaluate(part, context, True)
+    if extra is not None:
+        scores += np.where(mask, extra, 0).astype(np.float32)
 
 
 # --- collecting the matches -------------------------------------------------------------------
@@ -276,12 +335,14 @@ def _segment_matches(searcher: Any, query: Query, scored: bool, own: Query | Non
     """Per segment: (reader, its arrays, its first document number, which documents match,
     their scores, which of them match `own` too (None without it)), deleted documents left out."""
     weighting = searcher.weighting if isinstance(searcher.weighting, BM25F) else BM25F()
+    idfs: dict[tuple[str, str], float] = {}  # index-wide: the same for every segment
+    lengths: dict[str, float] = {}
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
         segment = segment_data(reader)
         if segment.size == 0:
             continue
-        context = Context(searcher, reader, segment, weighting)
+        context = Context(searcher, reader, segment, weighting, idfs=idfs, lengths=lengths)
         mask, scores = evaluate(query, context, scored)
         _drop_deleted(reader, mask)
         own_mask = (None if own is None or not mask.any()
