@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -200,6 +201,12 @@ class Preview:
         return [line for line in self.lines if line.signup is None]
 
 
+def _named(by_name: dict[str, list[Signup]], name: str) -> list[Signup]:
+    """Sign-ups with this exact name; Zoom writes a renamed person as "New (Original)", so the
+    name before the brackets is tried too."""
+    return by_name.get(_norm(name)) or by_name.get(_norm(re.sub(r"\s*\([^)]*\)\s*$", "", name)), [])
+
+
 def short_share() -> float:
     return float(current_app.config.get("EVENTS_SHORT_ATTENDANCE_SHARE", 0.5))
 
@@ -226,8 +233,8 @@ def preview_import(actor: User, event: Event, report: Report) -> Preview:
             signup, how = by_email[person.email], "email"
         elif person.upn in by_email:
             signup, how = by_email[person.upn], "UPN"
-        elif len(by_name.get(_norm(person.name), [])) == 1:
-            signup, how = by_name[_norm(person.name)][0], "name"
+        elif len(named := _named(by_name, person.name)) == 1:
+            signup, how = named[0], "name"
         if signup is not None and signup.id in taken:
             signup, how = None, ""  # two report lines for one sign-up: the organiser decides
         if signup is not None:
