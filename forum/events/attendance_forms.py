@@ -28,7 +28,7 @@ class ImportForm(BaseForm):
 
 class OutcomesForm(BaseForm):
     chosen = MultiCheckboxField("What did this event lead to?", validate_choice=False,
-                                choices=[(o, o) for o in STANDARD_OUTCOMES])
+                                choices={o: o for o in STANDARD_OUTCOMES})
     others = TextAreaField("Other outcomes (optional)", validators=[Optional(), Length(max=2000)])
     recording_url = StringField("Link to the recording (optional)",
                                 validators=[Optional(), Length(max=500)])
@@ -37,8 +37,7 @@ class OutcomesForm(BaseForm):
 
 class FeedbackForm(BaseForm):
     rating = RadioField("How useful was this event?", coerce=int,
-                        choices=[(5, "5 – very useful"), (4, "4"), (3, "3"), (2, "2"),
-                                 (1, "1 – not useful")],
+                        choices={5: "5 – very useful", 4: "4", 3: "3", 2: "2", 1: "1 – not useful"},
                         validators=[InputRequired("Choose a rating from 1 to 5")])
     learnt = TextAreaField("What did you learn?", validators=[
         DataRequired("Tell us what you learnt"), Length(max=TEXT_MAX)])
