@@ -108,7 +108,7 @@ def test_a_members_only_draft_is_not_found_for_others(db, organiser):
 
 
 def test_the_teams_report_matches_by_email_upn_then_name(db, organiser, past_webinar):
-    event, people = past_webinar
+    event, _ = past_webinar
     preview = attendance.preview_import(organiser, event,
                                         importers.read_report(sample("teams-attendance-report.csv")))
     how = {line.person.name: (line.signup.name if line.signup else None, line.matched_by, line.short)
