@@ -67,7 +67,7 @@ def test_import_previews_then_saves_with_choices(client, db, organiser, past_web
     assert "7 people: 5 matched to sign-ups and 2 not matched" in page
     assert "Less than 50%" in page and _emails(db, event) == set()
     token = re.search(r'name="report" value="([^"]+)"', page).group(1)
-    sam = re.search(r'<tr id="line-(\d+)"><td>Sam Lee', page).group(1)
+    sam = re.search(r'<tr id="line-(\d+)"><td data-label="In the report">Sam Lee', page).group(1)
     response = client.post(f"/events/{event.id}/attendance/import/save",
                            data={"report": token, f"choice-{sam}": "walk-in"})
     assert response.status_code == 303
