@@ -1,4 +1,5 @@
-"""event attendance: who came (members linked, walk-ins' details), feedback (issue 13, part 2)
+"""event attendance: who came (members linked, walk-ins' details), feedback (issue 13, part 2);
+longer outbox topics
 
 Revision ID: 3e7a1c5b9d24
 Revises: f667a5a3554e
@@ -18,6 +19,10 @@ depends_on = None
 
 
 def upgrade():
+    # Room for domain topics such as "events.attendance_removed" (25 characters).
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.alter_column('topic', existing_type=sa.String(length=20), type_=sa.String(length=64),
+                              existing_nullable=False)
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('feedback_open', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
@@ -63,3 +68,6 @@ def downgrade():
         batch_op.drop_column('user_id')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_column('feedback_open')
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.alter_column('topic', existing_type=sa.String(length=64), type_=sa.String(length=20),
+                              existing_nullable=False)
