@@ -60,9 +60,8 @@ def test_the_demo_organiser_sees_the_organiser_menu_and_the_moderator_does_not(c
 
 
 def test_the_demo_has_upcoming_public_events_and_one_is_full_with_a_waiting_list(db, client):
-    from forum.events.models import Event, Kind
-
     from forum.db import utcnow
+    from forum.events.models import Event, Kind
 
     seed_demo()
     events = db.session.scalars(select(Event).where(Event.ends_at >= utcnow())

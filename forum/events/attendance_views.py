@@ -15,7 +15,8 @@ from forum.events.views import bp, load_event
 from forum.forms import BaseForm, show_error
 
 
-def _organised(event_id: int) -> Event:
+def organised_event(event_id: int) -> Event:
+    """The event, for a signed-in organiser of it (visitors are asked to sign in; others 403)."""
     _signed_in()
     event = load_event(event_id)
     policy.require_edit(current_user, event)
@@ -38,12 +39,12 @@ def _back(event: Event, anchor: str = ""):
 
 @bp.get("/events/<int:event_id>/attendance")
 def record_attendance(event_id: int):
-    return _page(_organised(event_id))
+    return _page(organised_event(event_id))
 
 
 @bp.post("/events/<int:event_id>/attendance")
 def save_checklist(event_id: int):
-    event = _organised(event_id)
+    event = organised_event(event_id)
     if not BaseForm().validate_on_submit():
         flash("The form had expired. Try again.", "error")
         return _back(event)
@@ -59,7 +60,7 @@ def save_checklist(event_id: int):
 
 @bp.post("/events/<int:event_id>/attendance/walk-in")
 def add_walk_in(event_id: int):
-    event = _organised(event_id)
+    event = organised_event(event_id)
     form = WalkInForm()
     if not form.validate_on_submit():
         return _page(event, walk_in=form, status=400)
@@ -76,7 +77,7 @@ def add_walk_in(event_id: int):
 
 @bp.post("/events/<int:event_id>/attendance/<int:attendance_id>/remove")
 def remove_attendance(event_id: int, attendance_id: int):
-    event = _organised(event_id)
+    event = organised_event(event_id)
     if BaseForm().validate_on_submit():
         try:
             attendance.remove_attendance(current_user, event, attendance_id)
@@ -90,7 +91,7 @@ def remove_attendance(event_id: int, attendance_id: int):
 @bp.post("/events/<int:event_id>/attendance/import")
 def import_attendance(event_id: int):
     """Read the uploaded report and show what matched; nothing is saved yet."""
-    event = _organised(event_id)
+    event = organised_event(event_id)
     form = ImportForm()
     if not form.validate_on_submit():
         return _page(event, upload=form, status=400)
@@ -105,7 +106,7 @@ def import_attendance(event_id: int):
 
 @bp.post("/events/<int:event_id>/attendance/import/save")
 def save_import(event_id: int):
-    event = _organised(event_id)
+    event = organised_event(event_id)
     if not BaseForm().validate_on_submit():
         flash("The form had expired. Upload the report again.", "error")
         return _back(event)
@@ -124,6 +125,6 @@ def save_import(event_id: int):
 
 @bp.get("/events/<int:event_id>/attendees.csv")
 def attendees_csv(event_id: int):
-    event = _organised(event_id)
+    event = organised_event(event_id)
     return Response(attendance.attendee_csv(event), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="event-{event.id}-attendees.csv"'})

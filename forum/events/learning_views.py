@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from forum.errors import InvalidInput, NotFound, PermissionDenied
 from forum.events import feedback, outcomes, policy, queries
 from forum.events.attendance_forms import FeedbackForm, OutcomesForm
-from forum.events.attendance_views import _organised
+from forum.events.attendance_views import organised_event
 from forum.events.outcomes import STANDARD_OUTCOMES
 from forum.events.views import bp, load_event
 from forum.forms import BaseForm, show_error
@@ -17,7 +17,7 @@ from forum.forms import BaseForm, show_error
 
 @bp.route("/events/<int:event_id>/outcomes", methods=["GET", "POST"])
 def edit_outcomes(event_id: int):
-    event = _organised(event_id)
+    event = organised_event(event_id)
     form = OutcomesForm()
     if request.method == "GET":
         have = outcomes.outcomes_of(event)
@@ -41,7 +41,7 @@ def edit_outcomes(event_id: int):
 
 @bp.post("/events/<int:event_id>/feedback/open")
 def open_feedback(event_id: int):
-    event = _organised(event_id)
+    event = organised_event(event_id)
     if BaseForm().validate_on_submit():
         is_open = request.form.get("open") == "1"
         try:
@@ -81,7 +81,7 @@ def give_feedback(event_id: int):
 
 @bp.get("/events/<int:event_id>/feedback/summary")
 def feedback_summary(event_id: int):
-    event = _organised(event_id)
+    event = organised_event(event_id)
     return render_template("events/feedback_summary.html", event=event,
                            summary=feedback.summary(event),
                            closed=policy.attendance_closed_reason(event))
