@@ -110,6 +110,9 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
         # How long an immediate email waits for more notifications to join it.
         "NOTIFY_BATCH_SECONDS": int(env("FORUM_NOTIFY_BATCH_SECONDS", "180")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Imported attendance: people present for less than this share of an event are flagged
+        # (and left out unless the organiser counts them).
+        "EVENTS_SHORT_ATTENDANCE_SHARE": float(env("FORUM_EVENTS_SHORT_ATTENDANCE_SHARE", "0.5")),
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime is the limit; no lost long posts
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -60,13 +60,29 @@ def test_the_demo_organiser_sees_the_organiser_menu_and_the_moderator_does_not(c
 
 
 def test_the_demo_has_upcoming_public_events_and_one_is_full_with_a_waiting_list(db, client):
+    from forum.db import utcnow
     from forum.events.models import Event, Kind
 
     seed_demo()
-    events = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
+    events = db.session.scalars(select(Event).where(Event.ends_at >= utcnow())
+                                .order_by(Event.starts_at)).all()
     assert {e.kind for e in events} == {Kind.WEBINAR, Kind.FACE_TO_FACE}
     assert all(e.is_public and e.is_published for e in events)
     assert any(e.is_full and e.waiting_count for e in events)
     page = client.get("/events").get_data(as_text=True)
     assert all(e.title in page for e in events)
     assert client.get("/events.ics").data.count(b"BEGIN:VEVENT") == len(events)
+
+
+def test_the_demo_has_a_past_webinar_with_attendance_outcomes_and_feedback(db, client):
+    from forum.events import feedback, outcomes
+    from forum.events.models import Attendance, Event
+    from forum.events.seed_past import TITLE
+
+    seed_demo()
+    event = db.session.scalars(select(Event).where(Event.title == TITLE)).one()
+    assert db.session.scalar(select(db.func.count()).select_from(Attendance)
+                             .where(Attendance.event_id == event.id)) == 7
+    assert "Start of QI ideas" in outcomes.outcomes_of(event)
+    assert feedback.summary(event).count == 4
+    assert TITLE in client.get("/events?when=past").get_data(as_text=True)

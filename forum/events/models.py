@@ -11,7 +11,18 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.community.models import Alliance, Board, Profession
@@ -91,6 +102,8 @@ class Event(Base):
     imported_attended: Mapped[int | None] = mapped_column()
     recording_url: Mapped[str] = mapped_column(String(500), default="")
     slides_url: Mapped[str] = mapped_column(String(500), default="")
+    # Attendees may give feedback once an organiser opens the form (forum.events.feedback).
+    feedback_open: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     board: Mapped[Board | None] = relationship()
     alliance: Mapped[Alliance | None] = relationship()
@@ -238,6 +251,15 @@ class Attendance(Base):
     minutes: Mapped[int | None] = mapped_column()
     source: Mapped[str] = mapped_column(String(20), default="checklist")  # checklist/walk-in/teams/zoom
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The member who came (from their sign-up, or a walk-in's email matching an account): the
+    # one "You attended" and CPD (through the `events.attended` outbox topic) are keyed on.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Walk-ins without an account say what they do and where (a member's come from their profile).
+    profession: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    organisation: Mapped[str] = mapped_column(String(160), default="", server_default="")
+
+    signup: Mapped[Signup | None] = relationship()
+    user: Mapped[User | None] = relationship()
 
 
 class EventOutcome(Base):
@@ -249,3 +271,21 @@ class EventOutcome(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+
+
+class EventFeedback(Base):
+    """One attendee's feedback on one event. The member is kept only so each gives it once;
+    the summary organisers see never names them."""
+
+    __tablename__ = "event_feedback"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),
+                      CheckConstraint("rating BETWEEN 1 AND 5", name="rating_1_to_5"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rating: Mapped[int] = mapped_column()
+    learnt: Mapped[str] = mapped_column(Text, default="")
+    change: Mapped[str] = mapped_column(Text, default="")
+    comments: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,7 +14,7 @@ from sqlalchemy import Select
 
 from forum.db import utcnow
 from forum.discussions.policy import _user, is_member
-from forum.errors import NotFound, PermissionDenied
+from forum.errors import InvalidInput, NotFound, PermissionDenied
 from forum.events.models import Event, EventOrganiser, EventStatus, Signup, SignupStatus
 from forum.extensions import db
 from forum.members.models import Role, Status
@@ -123,3 +123,29 @@ def cancel_refused_reason(signup: Signup, now: datetime | None = None) -> str | 
 def can_see_joining_link(viewer: Any, event: Event, signup: Signup | None) -> bool:
     """The joining link is for people with a place, and for the event's organisers."""
     return bool(signup and signup.has_place) or can_edit(viewer, event)
+
+
+def attendance_closed_reason(event: Event, now: datetime | None = None) -> str | None:
+    """Attendance is recorded once an event has started (and never for a draft or a cancelled
+    event)."""
+    if event.status != EventStatus.PUBLISHED:
+        return "Attendance can only be recorded for a published event that went ahead."
+    if (now or utcnow()) < event.starts_at:
+        return "You can record attendance once the event has started."
+    return None
+
+
+def can_record_attendance(viewer: Any, event: Event) -> bool:
+    return can_edit(viewer, event) and attendance_closed_reason(event) is None
+
+
+def require_attendance(viewer: Any, event: Event) -> None:
+    """Organisers of the event, after it has started."""
+    require_edit(viewer, event)
+    if reason := attendance_closed_reason(event):
+        raise InvalidInput(reason)
+
+
+def can_give_feedback(viewer: Any, event: Event, attended: bool) -> bool:
+    """Members who attended, while the organiser has the feedback form open."""
+    return bool(event.feedback_open and attended and is_member(viewer))

@@ -13,6 +13,7 @@ from forum.db import utcnow
 from forum.discussions.policy import _user
 from forum.events import policy
 from forum.events.models import (
+    Attendance,
     Event,
     EventOrganiser,
     EventSpeaker,
@@ -128,3 +129,10 @@ def members_by_email(emails: Sequence[str]) -> dict[str, User]:
 def event_organisers() -> list[EventOrganiser]:
     return list(db.session.scalars(select(EventOrganiser).options(joinedload(EventOrganiser.user))
                                    .join(EventOrganiser.user).order_by(User.display_name)))
+
+
+def attended_by(user: User) -> list[tuple[Event, Attendance]]:
+    """The events a member attended, latest first, with their attendance rows (one query)."""
+    return list(db.session.execute(
+        select(Event, Attendance).join(Attendance, Attendance.event_id == Event.id)
+        .where(Attendance.user_id == user.id).order_by(Event.starts_at.desc()).limit(500)).all())

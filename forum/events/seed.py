@@ -70,3 +70,6 @@ def seed_events(users: dict[str, User], today: datetime) -> None:
                                                    OutboxMessage.topic == "email")
                        .values(processed_at=today), execution_options={"synchronize_session": False})
     db.session.commit()
+    from forum.events.seed_past import seed_past_event
+
+    seed_past_event(users, today)

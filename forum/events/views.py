@@ -7,8 +7,9 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 
 from forum.auth import tokens
+from forum.db import utcnow
 from forum.errors import InvalidInput, NotFound
-from forum.events import calendar, london, policy, queries, signups
+from forum.events import attendance, calendar, feedback, london, outcomes, policy, queries, signups
 from forum.events.feeds import events_feed
 from forum.events.forms import FilterForm, GuestForm, answers_from
 from forum.events.models import KIND_LABELS, Event
@@ -56,8 +57,12 @@ def feed():
 
 def _event_page(event: Event, *, guest_form: GuestForm | None = None, status: int = 200):
     signup = queries.signup_for(current_user, event)
+    attended = bool(attendance.attended_ids(current_user, [event.id]))
     return render_template(
-        "events/event.html", event=event, signup=signup,
+        "events/event.html", event=event, signup=signup, attended=attended,
+        outcomes=outcomes.outcomes_of(event) if event.ends_at <= utcnow() else [],
+        feedback_due=policy.can_give_feedback(current_user, event, attended)
+        and not feedback.has_given(current_user, event),
         position=queries.waiting_position(signup) if signup else None,
         closed=policy.signup_closed_reason(event),
         show_link=policy.can_see_joining_link(current_user, event, signup),
@@ -186,4 +191,5 @@ def guest_done(event_id: int):
                            waiting=request.args.get("waiting") == "1")
 
 
-from forum.events import manage  # noqa: E402, F401  (the organisers' routes, on this blueprint)
+# The organisers' routes and the after-the-event pages, on this blueprint.
+from forum.events import attendance_views, learning_views, manage  # noqa: E402, F401

@@ -173,6 +173,7 @@ class Sample:
     event_id: int = 0  # a public webinar the reader has a place at (guests allowed)
     full_event_id: int = 0  # a full face-to-face workshop with the reader on the waiting list
     guest_tokens: dict = field(default_factory=dict)  # a guest's "confirm" and "cancel" links
+    past_event_id: int = 0  # a webinar that has happened: the reader attended, feedback is open
 
 
 LONG_BODY = """Hello all. We started a **lymphoedema** clinic in our practice last spring.
@@ -250,13 +251,15 @@ def sample(live_server) -> Sample:
         _organiser_examples(db, organiser["id"])
         event_id, full_event_id, guest_tokens = _event_examples(db, organiser["id"], reader["id"],
                                                                 author["id"])
+        past_event_id = _past_event_example(db, organiser["id"], reader["id"], author["id"])
     live_server.wait_for_outbox()
     return Sample(author=author, reader=reader, moderator=moderator, applicant=applicant,
                   board_slug="rehab-and-lymphoedema", alliance_slug="north-central-london",
                   profession_slug="general-practice-nurse", thread_id=thread_id,
                   opening_id=opening_id, reply_ids=reply_ids, held_thread_id=held_thread_id,
                   long_thread_id=long_thread_id, branch_id=branch_id, organiser=organiser,
-                  event_id=event_id, full_event_id=full_event_id, guest_tokens=guest_tokens)
+                  event_id=event_id, full_event_id=full_event_id, guest_tokens=guest_tokens,
+                  past_event_id=past_event_id)
 
 
 def _held_example(author) -> int:
@@ -333,6 +336,41 @@ def _event_examples(db, organiser_id: int, reader_id: int, author_id: int) -> tu
     signups.verify_guest(tokens.make(signups.GUEST_SALT, {"id": placed.id,
                                                           "e": tokens.fingerprint("gus@example.org")}))
     return webinar.id, workshop.id, {"confirm": confirm, "cancel": emails.guest_cancel_token(placed)}
+
+
+def _past_event_example(db, organiser_id: int, reader_id: int, author_id: int) -> int:
+    """A webinar that has happened: the reader attended (ticked) and may give feedback; the
+    author gave theirs; it has outcomes, a recording and slides."""
+    try:
+        from forum.events import attendance, feedback, outcomes
+    except ImportError:
+        return 0
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from forum.db import utcnow
+    from forum.events import signups
+    from forum.events.models import Signup
+    from forum.members.models import User
+    from tests.events.conftest import make_event, move_start
+
+    organiser = db.session.get(User, organiser_id)
+    event = make_event(organiser, title="Delirium in people living with cancer: a webinar")
+    for user_id in (reader_id, author_id):
+        signups.sign_up(db.session.get(User, user_id), event)
+    move_start(event, utcnow() - timedelta(days=2))
+    attendance.record_checklist(organiser, event, set(db.session.scalars(
+        select(Signup.id).where(Signup.event_id == event.id))))
+    attendance.add_walk_in(organiser, event, name="Bola Adebayo", email="bola@example.org",
+                           profession="Community matron", organisation="Whittington Health")
+    outcomes.save_outcomes(organiser, event, chosen=["Start of QI ideas"], others="4AT cards",
+                           recording_url="https://video.example/r", slides_url="")
+    feedback.set_feedback_open(organiser, event, True)
+    feedback.give_feedback(db.session.get(User, author_id), event, rating=4,
+                           learnt="The 4AT takes two minutes.", change="Use it on home visits.",
+                           comments="More case studies, please.")
+    return event.id
 
 
 def _moderation_examples(db, moderator_id: int, reporter_id: int, reply_ids: list[int]) -> None:

@@ -45,3 +45,32 @@ def organiser(db):
 @pytest.fixture
 def webinar(organiser):
     return make_event(organiser)
+
+
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+# The people in tests/events/data/*.csv who signed up (see the README there).
+SAMPLE_PEOPLE = [("Priya Shah", "Priya.Shah@NHS.net"), ("Tom Reid", "tom.reid@nhs.net"),
+                 ("Grace Okafor", "grace.okafor@nhs.net"), ("Dan Hughes", "dan.hughes@nhs.net"),
+                 ("Aisha Begum", "aisha.begum@nhs.net")]
+
+
+def sample(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def past_event_with_signups(organiser, people=SAMPLE_PEOPLE) -> tuple[Event, dict[str, object]]:
+    """A 60-minute webinar that ended an hour ago, with these members signed up."""
+    from forum.events import signups
+
+    event = make_event(organiser)
+    members = {}
+    for name, email in people:
+        members[name] = factories.member(display_name=name, email=email)
+        signups.sign_up(members[name], event)
+    move_start(event, utcnow() - timedelta(hours=2))
+    return event, members
+
+
+@pytest.fixture
+def past_webinar(organiser):
+    return past_event_with_signups(organiser)
