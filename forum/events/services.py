@@ -159,6 +159,7 @@ def update_event(actor: User, event: Event, data: EventInput) -> Event:
     if changed and event.is_published:
         event.sequence += 1
         emails.queue_changed(_people(event))
+        notify_events.event_changed(event.id, "changed", actor_id=actor.id)  # its followers
     db.session.flush()
     if event.is_published:
         fill_free_places(event)
@@ -200,8 +201,28 @@ def cancel_event(actor: User, event: Event, *, reason: str = "") -> Event:
     event.sequence += 1
     if before == EventStatus.PUBLISHED:
         emails.queue_cancelled(_people(event))
+        notify_events.event_changed(event.id, "cancelled", actor_id=actor.id)
     audit(actor, "cancel_event", "event", event.id, reason=reason[:2000], before=before,
           after="cancelled")
+    db.session.commit()
+    return event
+
+
+def add_materials(actor: User, event: Event, *, recording_url: str = "",
+                  slides_url: str = "") -> Event:
+    """Link the recording and slides after the event; its followers hear when one is added."""
+    policy.require_edit(actor, event)
+    added = False
+    for name, value in (("recording_url", recording_url), ("slides_url", slides_url)):
+        value = _text(value, limit=500, field=name, what="The web address")
+        if value and not value.startswith("https://"):
+            raise InvalidInput("Enter a web address starting https://", field=name)
+        added = added or bool(value and value != getattr(event, name))
+        setattr(event, name, value)
+    event.updated_at = utcnow()
+    if added and event.is_published:
+        notify_events.event_changed(event.id, "materials", actor_id=actor.id)
+    audit(actor, "event_materials", "event", event.id, after="recording and slides")
     db.session.commit()
     return event
 
