@@ -49,7 +49,8 @@ def erase_member(user: User) -> None:
     """Drafts and reading state go; posts stay (renamed with the account), re-indexed."""
     db.session.execute(delete(Draft).where(Draft.user_id == user.id))
     db.session.execute(delete(ThreadRead).where(ThreadRead.user_id == user.id))
-    outbox.enqueue("search", {"kind": "author", "id": user.id})  # the author's name changes
+    # The author's name changes on every post; "purge" drops the old name from the index files.
+    outbox.enqueue("search", {"kind": "author", "id": user.id, "purge": True})
 
 
 def remove_member_content(user: User) -> None:

@@ -283,12 +283,16 @@ class Changes:
     alliance_ids: set[int] = field(default_factory=set)
     profession_ids: set[int] = field(default_factory=set)
     writeup_ids: set[int] = field(default_factory=set)  # QI write-ups (forum.search.writeups)
+    # An erased member ("purge": true): merge the segments, so the terms of their replaced
+    # documents (their name) leave the index files, not only the live documents.
+    purge: bool = False
 
     @classmethod
     def from_payloads(cls, payloads: Iterable[dict[str, Any]]) -> Changes:
         changes = cls(set(), set())
         for payload in payloads:
             kind, ident = payload.get("kind"), payload.get("id")
+            changes.purge = changes.purge or payload.get("purge") is True
             if not isinstance(ident, int):
                 log.warning("Search outbox row without an id: %r", payload)
             elif kind == "post":
@@ -367,7 +371,7 @@ def _apply(ix: FileIndex, changes: Changes) -> tuple[int, int]:
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(optimize=changes.purge)
     upserted = len(docs) + len(writeup_docs)
     return upserted, len(post_ids) + len(writeup_ids) - upserted
 

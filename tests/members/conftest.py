@@ -57,7 +57,7 @@ def story(db) -> Story:
     thread = f.thread(member, title="Lymphoedema referral criteria",
                       body="We refer at stage 2 with **compression** garments.")
     opening = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
-    answer = f.reply(other, thread, reply_to=opening, body="Same here, Amara Okafor.")
+    answer = f.reply(other, thread, reply_to=opening, body="Same here, we use flat-knit.")
     discussions.save_draft(member, thread=None, body="A draft about mouth care", title="Mouth")
     follows.follow_discussions(member, board=f.board())
     writeup = qi.start_writeup(member, title="HNAs at cancer care reviews",
