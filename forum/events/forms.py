@@ -173,6 +173,11 @@ class CancelForm(BaseForm):
                            validators=[Length(max=2000)])
 
 
+class MaterialsForm(BaseForm):
+    recording_url = StringField("Link to the recording", validators=[Length(max=500)])
+    slides_url = StringField("Link to the slides", validators=[Length(max=500)])
+
+
 class FilterForm(BaseForm):
     class Meta:
         csrf = False

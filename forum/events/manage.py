@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from forum.errors import InvalidInput, PermissionDenied
 from forum.events import policy, queries, services
-from forum.events.forms import CancelForm, EventForm, OrganiserForm
+from forum.events.forms import CancelForm, EventForm, MaterialsForm, OrganiserForm
 from forum.events.models import Event, Kind
 from forum.events.views import bp, load_event
 from forum.forms import BaseForm, show_error
@@ -132,6 +132,26 @@ def cancel_event(event_id: int):
         flash("Event cancelled. Everyone with a place or on the waiting list is being emailed.", "success")
         return redirect(url_for("events.show_event", event_id=event.id), 303)
     return render_template("events/cancel.html", event=event, form=form)
+
+
+@bp.route("/events/<int:event_id>/materials", methods=["GET", "POST"])
+def event_materials(event_id: int):
+    """The recording and slides, once the event has happened; followers are told."""
+    _signed_in()
+    event = load_event(event_id)
+    policy.require_edit(current_user, event)
+    form = MaterialsForm(obj=event)
+    if form.validate_on_submit():
+        try:
+            services.add_materials(current_user, event, recording_url=form.recording_url.data,
+                                   slides_url=form.slides_url.data)
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            flash("Saved the links to the recording and slides.", "success")
+            return redirect(url_for("events.show_event", event_id=event.id), 303)
+    return render_template("events/materials.html", event=event, form=form), \
+        400 if form.errors else 200
 
 
 @bp.get("/events/mine")

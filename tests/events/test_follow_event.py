@@ -37,7 +37,7 @@ def follower(db):
 def test_follow_and_stop_following_from_the_event_page(client, webinar, follower):
     factories.sign_in(client, follower)
     page = client.get(f"/events/{webinar.id}").get_data(as_text=True)
-    assert 'action="/events/%d/follow"' % webinar.id in page and ">Follow<" in page
+    assert f'action="/events/{webinar.id}/follow"' in page and ">Follow<" in page
     response = client.post(f"/events/{webinar.id}/follow", data={"follow": "1"})
     assert response.status_code == 303
     assert follows.is_following_target(follower, follows.EVENT, webinar.id)
@@ -161,3 +161,25 @@ def test_the_preferences_page_offers_qi_and_event_email(client, follower):
     assert response.status_code == 303
     saved = preferences.settings_for([follower.id])[follower.id]
     assert (saved.qi, saved.events) == ("never", "never")
+
+
+def test_an_organiser_adds_the_recording_from_the_page(client, organiser, webinar):
+    factories.sign_in(client, organiser)
+    assert "Add the recording or slides" in client.get(f"/events/{webinar.id}").get_data(
+        as_text=True)
+    refused = client.post(f"/events/{webinar.id}/materials",
+                          data={"recording_url": "ftp://video.example/rec", "slides_url": ""})
+    assert refused.status_code == 400
+    assert 'value="ftp://video.example/rec"' in refused.get_data(as_text=True)
+    done = client.post(f"/events/{webinar.id}/materials",
+                       data={"recording_url": "https://video.example/rec", "slides_url": ""})
+    assert done.status_code == 303
+    page = client.get(f"/events/{webinar.id}").get_data(as_text=True)
+    assert 'href="https://video.example/rec"' in page and "Watch the recording" in page
+
+
+def test_members_cannot_add_materials(client, webinar, follower):
+    factories.sign_in(client, follower)
+    response = client.post(f"/events/{webinar.id}/materials",
+                           data={"recording_url": "https://video.example/rec"})
+    assert response.status_code == 403

@@ -19,23 +19,11 @@ from forum.qi import services as qi
 from forum.qi.models import WriteUp
 from tests import factories as f
 from tests.events.conftest import make_event
+from tests.moderation.conftest import sync  # noqa: F401  (a fresh search index)
 from tests.uploads.files import PDF
 
 EMAIL = "amara.okafor@nhs.net"
 NAME = "Amara Okafor"
-
-
-@pytest.fixture
-def sync(app, db, tmp_path):
-    """A new, empty search index for this test, and the function that applies the outbox."""
-    from forum import search
-    from forum.search import indexer
-
-    old = app.config["SEARCH_DIR"]
-    app.config["SEARCH_DIR"] = str(tmp_path / "search_index")
-    indexer.ensure_index()
-    yield search.sync
-    app.config["SEARCH_DIR"] = old
 
 
 @dataclass
