@@ -1,6 +1,7 @@
 """A member's own data in Chromium, with JavaScript enabled and disabled: download the ZIP
 from the account page, then delete the account (a wrong password first), after which the
-discussion shows their post as "Former member"."""
+discussion shows their post as "Former member". And following one event: its recording's
+arrival is a notification that opens the event."""
 
 from __future__ import annotations
 
@@ -56,3 +57,47 @@ def test_download_my_data_then_delete_my_account(page, live_server, js, tmp_path
     assert author.inner_text().strip() == "Former member"
     assert author.get_by_role("link").count() == 0
     assert me["display_name"] not in page.content()
+
+
+
+def _webinar(title: str):
+    from datetime import timedelta
+
+    from forum.db import utcnow
+    from forum.events.models import Kind
+    from forum.events.services import EventInput
+
+    start = (utcnow() + timedelta(days=10)).replace(microsecond=0)
+    return EventInput(title=title, kind=Kind.WEBINAR, starts_at=start,
+                      ends_at=start + timedelta(hours=1), capacity=50,
+                      joining_link="https://teams.example/join/fatigue")
+
+
+def test_follow_an_event_and_hear_its_recording_is_online(page, live_server, js):
+    from forum.events import services
+    from forum.events.models import Event
+    from forum.members.models import Role, User
+
+    organiser = make_member(live_server, display_name=f"Org {unique('o')}", role=Role.ADMIN)
+    with live_server.db() as db:
+        event = services.create_event(db.session.get(User, organiser["id"]),
+                                      _webinar(f"Fatigue webinar {unique('e')}"))
+        services.publish_event(event.created_by, event)
+        event_id, title = event.id, event.title
+    follower = make_member(live_server)
+    sign_in(page, live_server, follower["email"])
+    page.goto(live_server.url_for("events.show_event", event_id=event_id))
+    submit(page, page.locator("#follow-event").get_by_role("button", name="Follow"))
+    assert "You are following this event." in page.locator(".flash").inner_text()
+    assert page.locator("#follow-event").get_by_role("button", name="Stop following").count() == 1
+
+    with live_server.db() as db:
+        services.add_materials(db.session.get(User, organiser["id"]),
+                               db.session.get(Event, event_id),
+                               recording_url="https://video.example/fatigue")
+    live_server.wait_for_outbox()
+    page.goto(live_server.url_for("notify.notifications"))
+    submit(page, page.get_by_role("link", name=f"The recording or slides of “{title}” are online"))
+    assert page.locator("h1").inner_text() == title
+    recording = page.get_by_role("link", name="Watch the recording")
+    assert recording.get_attribute("href") == "https://video.example/fatigue"
