@@ -296,6 +296,9 @@ def seed_demo() -> bool:
     from forum.qi.seed import seed_qi_demo
 
     seed_qi_demo(users)
+    from forum.members.seed import seed_account_data_demo
+
+    seed_account_data_demo(users)
     return True
 
 

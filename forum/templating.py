@@ -77,7 +77,7 @@ def member_name(user: Any, href: str | None = None) -> Markup:
     The one place a role is shown beside a name: from `user.role`, never from the name's text.
     """
     html = Markup("<bdi>{}</bdi>").format(user.display_name)
-    if href:
+    if href and getattr(user.status, "value", user.status) != "erased":  # no profile left
         html = Markup('<a href="{}">{}</a>').format(href, html)
     role = getattr(user.role, "value", user.role)
     if role in ROLE_BADGES:

@@ -6,12 +6,12 @@ from sqlalchemy import func, select
 
 from forum.demo import DEMO_ACCOUNTS, seed_demo
 from forum.discussions.models import Post, Thread
-from forum.members.models import Role, User
+from forum.members.models import Role, Status, User
 
 
 def test_demo_seeds_members_of_every_role_and_nested_discussions(db):
     assert seed_demo() is True
-    users = db.session.scalars(select(User)).all()
+    users = db.session.scalars(select(User).where(User.status != Status.ERASED)).all()
     assert len(users) == len(DEMO_ACCOUNTS) >= 12
     assert {u.role for u in users} == {Role.MEMBER, Role.MODERATOR, Role.ADMIN}
     assert any(u.profession.slug == "patient-partner" for u in users)
@@ -31,7 +31,16 @@ def test_demo_seeds_members_of_every_role_and_nested_discussions(db):
 def test_demo_is_not_added_twice(db):
     seed_demo()
     assert seed_demo() is False
-    assert db.session.scalar(select(func.count()).select_from(User)) == len(DEMO_ACCOUNTS)
+    assert db.session.scalar(select(func.count()).select_from(User).where(
+        User.status != Status.ERASED)) == len(DEMO_ACCOUNTS)
+
+
+def test_the_demo_shows_a_former_members_reply_kept_in_its_discussion(db):
+    seed_demo()
+    former = db.session.scalar(select(User).where(User.status == Status.ERASED))
+    assert former.display_name == "Former member" and former.email.endswith("@erased.invalid")
+    [post] = db.session.scalars(select(Post).where(Post.author_id == former.id))
+    assert "named link nurse" in post.body_source
 
 
 def test_one_demo_thread_is_long_enough_to_page(db, client):

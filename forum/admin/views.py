@@ -241,3 +241,6 @@ def log():
     page = queries.organiser_log(page=page_arg())
     return render_template("admin/log.html", page=page, targets=queries.log_targets(page.items),
                            kinds={k.noun: key for key, k in KINDS.items()})
+
+
+from forum.admin import member_data  # noqa: E402, F401  (its routes join this blueprint)

@@ -14,6 +14,7 @@ from forum.extensions import db
 from forum.forms import clean_text
 from forum.members.models import User
 from forum.moderation.services.common import audit
+from forum.notify import events as notify_events
 
 # The community's own headings (its 2023 record uses these); organisers may add others.
 STANDARD_OUTCOMES = ("Shadowing opportunities", "Online resource", "Start of QI ideas",
@@ -35,12 +36,17 @@ def _link(value: str, field: str) -> str:
     return value
 
 
-def save_outcomes(actor: User, event: Event, *, chosen: Sequence[str], others: str,
-                  recording_url: str, slides_url: str) -> list[str]:
+def save_outcomes(actor: User, event: Event, *, chosen: Sequence[str] = (), others: str = "",
+                  recording_url: str = "", slides_url: str = "") -> list[str]:
     """Replace the event's outcomes with those ticked plus any typed (one a line)."""
     policy.require_edit(actor, event)
-    event.recording_url = _link(recording_url, "recording_url")
-    event.slides_url = _link(slides_url, "slides_url")
+    links = {"recording_url": _link(recording_url, "recording_url"),
+             "slides_url": _link(slides_url, "slides_url")}
+    added = any(value and value != getattr(event, name) for name, value in links.items())
+    for name, value in links.items():
+        setattr(event, name, value)
+    if added and event.is_published:
+        notify_events.event_changed(event.id, "materials", actor_id=actor.id)  # its followers
     names: list[str] = []
     for name in [*chosen, *str(clean_text(others or "")).splitlines()]:
         name = " ".join(name.split())

@@ -159,6 +159,7 @@ def update_event(actor: User, event: Event, data: EventInput) -> Event:
     if changed and event.is_published:
         event.sequence += 1
         emails.queue_changed(_people(event))
+        notify_events.event_changed(event.id, "changed", actor_id=actor.id)  # its followers
     db.session.flush()
     if event.is_published:
         fill_free_places(event)
@@ -200,6 +201,7 @@ def cancel_event(actor: User, event: Event, *, reason: str = "") -> Event:
     event.sequence += 1
     if before == EventStatus.PUBLISHED:
         emails.queue_cancelled(_people(event))
+        notify_events.event_changed(event.id, "cancelled", actor_id=actor.id)
     audit(actor, "cancel_event", "event", event.id, reason=reason[:2000], before=before,
           after="cancelled")
     db.session.commit()

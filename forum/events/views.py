@@ -15,6 +15,7 @@ from forum.events.forms import FilterForm, GuestForm, answers_from
 from forum.events.models import KIND_LABELS, Event
 from forum.feeds.registry import register_feed
 from forum.forms import BaseForm, show_error
+from forum.notify import follows
 
 bp = Blueprint("events", __name__)
 
@@ -77,6 +78,22 @@ def show_event(event_id: int):
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     policy.require_view(current_user, event)
     return _event_page(event)
+
+
+@bp.post("/events/<int:event_id>/follow")
+def follow_event(event_id: int):
+    """Follow or stop following a published event the member can see."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    event = load_event(event_id)
+    policy.require_view(current_user, event)
+    if not event.is_published:
+        raise NotFound("No such event.")
+    on = request.form.get("follow") != "0"
+    follows.follow_target(current_user, follows.EVENT, event.id, on=on)
+    flash("You are following this event." if on else "You have stopped following this event.",
+          "success")
+    return redirect(url_for("events.show_event", event_id=event.id), 303)
 
 
 @bp.get("/events/<int:event_id>/event.ics")

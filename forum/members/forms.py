@@ -96,3 +96,28 @@ class RejectForm(BaseForm):
     reason = TextAreaField("Note to the applicant (optional)", validators=[
         Optional(), Length(max=1000, message="The note must be 1,000 characters or fewer"),
     ])
+
+
+REMOVE_POSTS = "Also remove the text of my posts"
+
+
+class DeleteAccountForm(BaseForm):
+    password = PasswordField("Your password", validators=[
+        DataRequired("Enter your password to confirm it is you"),
+    ])
+    remove_posts = BooleanField(REMOVE_POSTS)
+    confirm = BooleanField("I understand that my account will be deleted and cannot be "
+                           "brought back", validators=[
+        DataRequired("Tick the box to confirm you want to delete your account"),
+    ])
+
+
+class EraseMemberForm(BaseForm):
+    reason = TextAreaField("How did the member ask?", validators=[
+        DataRequired("Say how the member asked (for example, their email of 3 March)"),
+        Length(max=1000, message="The reason must be 1,000 characters or fewer"),
+    ])
+    remove_posts = BooleanField("Also remove the text of their posts (they asked for this)")
+    confirm = BooleanField("I have checked that this request came from the member",
+                           validators=[DataRequired("Tick the box to confirm the request is "
+                                                    "the member's")])

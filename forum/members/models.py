@@ -24,6 +24,7 @@ class Status(enum.StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     REJECTED = "rejected"
+    ERASED = "erased"  # the member deleted their account: "Former member", no personal data
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:

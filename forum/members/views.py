@@ -164,3 +164,6 @@ def reject_member(user_id: int):
         flash(f"{member.display_name}'s request to join has been turned down and they have been told "
               f"by email.", "success")
     return redirect(url_for("members.approvals"))
+
+
+from forum.members import data_views  # noqa: E402, F401  (its routes join this blueprint)

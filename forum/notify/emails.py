@@ -54,6 +54,8 @@ WHY = {
     "mentions": "someone mentioned you",
     "new_discussions": "you follow new discussions like this one",
     "moderation": "a moderator acted on something you wrote or reported",
+    "qi": "you follow this QI write-up",
+    "events": "you follow this event, or new events for an alliance or profession",
     "account": "it is about your account",
     "digest": "you chose to get a digest of what you follow",
 }

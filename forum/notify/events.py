@@ -40,6 +40,16 @@ def event_published(event_id: int, *, actor_id: int) -> None:
                               "actor_id": actor_id})
 
 
+EVENT_CHANGES = ("changed", "cancelled", "materials")
+
+
+def event_changed(event_id: int, what: str, *, actor_id: int) -> None:
+    """Something the followers of one event hear of: "changed" (its time, place or link),
+    "cancelled", or "materials" (its recording or slides were added)."""
+    outbox.enqueue("notify", {"event": "event_changed", "what": what, "event_id": event_id,
+                              "actor_id": actor_id})
+
+
 def follow_automatically(user_id: int, target_id: int, *, kind: str = THREAD) -> None:
     """Starting or replying follows the thread (joining a QI write-up's team follows it,
     kind "qi"), unless the member chose to stop following it (the row is kept with

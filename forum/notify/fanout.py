@@ -6,8 +6,10 @@ and queues their immediate email batch. A request only ever writes the one row.
 Events (payload "event"): "post" (published: a reply, a new discussion, or a post a
 moderator approved), "edited" (mentions added by an edit), and "qi" (a followed QI
 write-up was revised, tried or replicated) and "event_published" (a new event, to members
-following its alliance or a profession): both in-app only, to followers who can read it
-now by the domain's own read rule.
+following its alliance or a profession) and "event_changed" (a followed event changed,
+was cancelled, or got its recording or slides), to followers who can read it now by the
+domain's own read rule; emailed (batched) when the member's "qi" or "events" preference is
+"straight away".
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from forum.discussions import policy
 from forum.discussions.models import Post, Thread
 from forum.events import policy as event_policy
 from forum.events import queries as event_queries
+from forum.events.models import Signup, SignupStatus
 from forum.extensions import db
 from forum.members.models import Status, User
 from forum.notify import emails, follows, preferences
@@ -42,6 +45,9 @@ def handle(messages: Sequence[OutboxMessage]) -> None:
             fan_out_post(int(payload["post_id"]), mentions_only=payload["event"] == "edited")
         elif payload.get("event") == "event_published":
             fan_out_event(int(payload["event_id"]), actor_id=int(payload["actor_id"]))
+        elif payload.get("event") == "event_changed":
+            fan_out_event_change(int(payload["event_id"]), payload["what"],
+                                 actor_id=int(payload["actor_id"]))
         elif payload.get("event") == "qi":
             fan_out_writeup(int(payload["writeup_id"]), payload["what"],
                             actor_id=int(payload["actor_id"]),
@@ -151,6 +157,25 @@ def _schedule(user_ids: list[int], now) -> None:
         emails.schedule_batch(stored[user_id], now)
 
 
+def _insert_emailed(rows: list[dict], notes: Sequence[Notification] = ()) -> None:
+    """Add notification rows (and mark grouped `notes`) for the batched email of the members
+    who want this kind straight away; the others see them on the site only."""
+    if not rows and not notes:
+        return
+    kind = preferences.email_kind((rows[0] if rows else {"kind": notes[0].kind})["kind"])
+    settings = preferences.settings_for([r["user_id"] for r in rows] + [n.user_id for n in notes])
+    wanted = {u for u, s in settings.items() if s.mail_stopped_at is None
+              and preferences.mode(s, kind) == preferences.IMMEDIATELY}
+    for row in rows:
+        row["email_state"] = "queued" if row["user_id"] in wanted else ""
+    for note in notes:
+        if note.user_id in wanted:
+            note.email_state = "queued"
+    if rows:
+        db.session.execute(insert(Notification), rows)
+    _schedule(sorted(wanted), utcnow())
+
+
 # --- QI write-ups ---------------------------------------------------------------------------
 
 QI_TEXT = {"revised": "{who} updated the QI write-up “{title}”",
@@ -189,8 +214,7 @@ def fan_out_writeup(writeup_id: int, what: str, *, actor_id: int,
     rows = [{"user_id": u, "kind": kind, "text": text, "link": link, "count": 1,
              "created_at": now, "updated_at": now, "email_state": ""}
             for u in readers if u not in grouped]
-    if rows:
-        db.session.execute(insert(Notification), rows)
+    _insert_emailed(rows, list(grouped.values()))
     return len(readers)
 
 
@@ -211,6 +235,32 @@ def fan_out_event(event_id: int, *, actor_id: int) -> int:
     rows = [{"user_id": u, "kind": "event_new", "text": f"New event for {where}: “{event.title}”",
              "link": f"/events/{event.id}", "count": 1, "created_at": now, "updated_at": now,
              "email_state": ""} for u in readers]
-    if rows:
-        db.session.execute(insert(Notification), rows)
+    _insert_emailed(rows)
+    return len(rows)
+
+
+EVENT_TEXT = {"changed": ("event_changed", "The time, place or joining link of “{title}” has "
+                                           "changed"),
+              "cancelled": ("event_cancelled", "“{title}” has been cancelled"),
+              "materials": ("event_materials", "The recording or slides of “{title}” are online")}
+
+
+def fan_out_event_change(event_id: int, what: str, *, actor_id: int) -> int:
+    """Tell the followers of one event (not the actor, nor anyone signed up: the event's
+    own emails tell them) who can see it now."""
+    event = event_queries.get_event(event_id)
+    if what not in EVENT_TEXT or event is None or not (event.is_published or event.is_cancelled):
+        return 0
+    wanted = set(follows.followers_of(follows.EVENT, event_id)) - {actor_id}
+    wanted -= set(db.session.scalars(select(Signup.user_id).where(
+        Signup.event_id == event_id, Signup.user_id.is_not(None),
+        Signup.status.in_([SignupStatus.CONFIRMED, SignupStatus.WAITING]))))
+    readers = [u.id for u in _users(wanted) if u.status == Status.ACTIVE
+               and event_policy.can_view(u, event)]
+    kind, template = EVENT_TEXT[what]
+    now = utcnow()
+    rows = [{"user_id": u, "kind": kind, "text": template.format(title=event.title),
+             "link": f"/events/{event.id}", "count": 1, "created_at": now, "updated_at": now,
+             "email_state": ""} for u in readers]
+    _insert_emailed(rows)
     return len(rows)

@@ -2,7 +2,7 @@
 
 A thread is followed automatically when a member starts it or replies to it (the discussion
 services call forum.notify.events.follow_automatically; a QI write-up's team, with kind
-"qi"). A write-up (or, later, an event) is followed with `follow_target(actor, "qi", id)`:
+"qi"). A write-up or an event is followed with `follow_target(actor, "qi" | "event", id)`:
 fan-out finds its followers with `followers_of(kind, id)`. Alliance and profession follows
 also match new events (`event_followers`).
 """
@@ -27,8 +27,9 @@ from forum.notify.models import Follow
 
 THREAD = "thread"
 DISCUSSIONS = "discussions"
-# Kinds followed by id: threads, QI write-ups; "event" is kept for following one event.
-TARGET_KINDS = frozenset({THREAD, "qi", "event"})
+EVENT = "event"
+# Kinds followed by id: threads, QI write-ups and single events.
+TARGET_KINDS = frozenset({THREAD, "qi", EVENT})
 
 
 def _key(kind: str, target_id: int | None = None, board_id: int | None = None,

@@ -7,6 +7,9 @@ from wtforms import HiddenField, RadioField, SelectField
 from forum.forms import BaseForm
 from forum.notify import preferences
 
+STRAIGHT_AWAY_OR_NEVER = {k: v for k, v in preferences.MODES.items()
+                          if k in (preferences.IMMEDIATELY, preferences.NEVER)}
+
 
 def _hours() -> dict[int, str]:
     return {h: f"{h:02d}:00" for h in range(24)}
@@ -17,9 +20,9 @@ class PreferencesForm(BaseForm):
     mentions = RadioField(preferences.KINDS["mentions"], choices=dict(preferences.MODES))
     new_discussions = RadioField(preferences.KINDS["new_discussions"],
                                  choices=dict(preferences.MODES))
-    moderation = RadioField(preferences.KINDS["moderation"], choices={
-        k: v for k, v in preferences.MODES.items()
-        if k in (preferences.IMMEDIATELY, preferences.NEVER)})
+    moderation = RadioField(preferences.KINDS["moderation"], choices=STRAIGHT_AWAY_OR_NEVER)
+    qi = RadioField(preferences.KINDS["qi"], choices=STRAIGHT_AWAY_OR_NEVER)
+    events = RadioField(preferences.KINDS["events"], choices=STRAIGHT_AWAY_OR_NEVER)
     weekly_day = SelectField("Day", coerce=int,
                              choices=dict(enumerate(preferences.DAYS)))
     weekly_hour = SelectField("Time (London)", coerce=int, choices=_hours())

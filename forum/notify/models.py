@@ -109,6 +109,8 @@ class EmailSettings(Base):
     mentions: Mapped[str] = mapped_column(String(12), default="immediately")
     new_discussions: Mapped[str] = mapped_column(String(12), default="daily")
     moderation: Mapped[str] = mapped_column(String(12), default="immediately")
+    qi: Mapped[str] = mapped_column(String(12), default="immediately")  # followed QI write-ups
+    events: Mapped[str] = mapped_column(String(12), default="immediately")  # followed events
     weekly_day: Mapped[int] = mapped_column(default=0)  # Monday, in London
     weekly_hour: Mapped[int] = mapped_column(default=8)
     # The secret in this member's unsubscribe links (signed as well, so links cannot be made).

@@ -28,16 +28,24 @@ MODES = {
     NEVER: "Never by email (only on the site)",
 }
 # Email kind -> what the preferences page calls it. Moderation cannot be sent in a digest:
-# it is about the member's own posts and cannot wait a week.
+# it is about the member's own posts and cannot wait a week. Digests are made of posts, so
+# QI write-up and event news comes straight away (batched) or not by email.
 KINDS = {
     "replies": "Replies in discussions you follow",
     "mentions": "When someone mentions you",
     "new_discussions": "New discussions on boards, alliances and professions you follow",
     "moderation": "What moderators do about your posts and reports",
+    "qi": "New versions, “We tried this” and replicas of QI write-ups you follow",
+    "events": "Changes to events you follow, and new events for the alliances and professions "
+              "you follow",
 }
 DIGEST_KINDS = ("replies", "mentions", "new_discussions")
+IMMEDIATE_ONLY = ("moderation", "qi", "events")
 # Notification kind (Notification.kind) -> the email kind whose preference decides.
-EMAIL_KIND = {"reply": "replies", "mention": "mentions", "new_thread": "new_discussions"}
+EMAIL_KIND = {"reply": "replies", "mention": "mentions", "new_thread": "new_discussions",
+              "qi_revised": "qi", "qi_tried": "qi", "qi_replicated": "qi",
+              "event_new": "events", "event_changed": "events", "event_cancelled": "events",
+              "event_materials": "events"}
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BOUNCE_LIMIT = 3
 
@@ -49,7 +57,8 @@ def email_kind(notification_kind: str) -> str:
 def defaults(user_id: int) -> EmailSettings:
     """Settings as a member without a row has them (not added to the session)."""
     return EmailSettings(user_id=user_id, replies=IMMEDIATELY, mentions=IMMEDIATELY,
-                         new_discussions=DAILY, moderation=IMMEDIATELY, weekly_day=0,
+                         new_discussions=DAILY, moderation=IMMEDIATELY, qi=IMMEDIATELY,
+                         events=IMMEDIATELY, weekly_day=0,
                          weekly_hour=8, key="", bounce_count=0)
 
 
@@ -112,9 +121,8 @@ def update_preferences(actor: User, *, modes: dict[str, str], weekly_day: int,
     for kind, value in modes.items():
         if kind not in KINDS or value not in MODES:
             raise InvalidInput("Choose one of the options", field=kind)
-        if kind == "moderation" and value in (DAILY, WEEKLY):
-            raise InvalidInput("Moderators' messages come straight away or not by email",
-                               field=kind)
+        if kind in IMMEDIATE_ONLY and value in (DAILY, WEEKLY):
+            raise InvalidInput("These come straight away or not by email", field=kind)
         setattr(row, kind, value)
     if not (0 <= weekly_day <= 6):
         raise InvalidInput("Choose a day", field="weekly_day")

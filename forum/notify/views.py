@@ -11,6 +11,7 @@ from forum.community.models import Alliance, Board, Profession
 from forum.discussions import policy
 from forum.discussions.views import load_thread, page_arg
 from forum.errors import InvalidInput, PermissionDenied
+from forum.events import queries as event_queries
 from forum.extensions import csrf, db
 from forum.forms import show_error
 from forum.notify import follows, mentions, preferences, queries, services
@@ -92,8 +93,10 @@ def following():
     threads = follows.followed_threads(rows)
     writeups = qi_queries.readable_titles(current_user, [
         r.target_id for r in rows if r.target_kind == QI and r.target_id])
+    events = event_queries.visible_titles(current_user, [
+        r.target_id for r in rows if r.target_kind == follows.EVENT and r.target_id])
     return render_template("notify/following.html", form=form, rows=rows, threads=threads,
-                           writeups=writeups, describe=follows.describe,
+                           writeups=writeups, events=events, describe=follows.describe,
                            qi_kind=QI), 400 if form.errors else 200
 
 

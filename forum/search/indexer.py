@@ -73,12 +73,16 @@ class Changes:
     alliance_ids: set[int] = field(default_factory=set)
     profession_ids: set[int] = field(default_factory=set)
     kind_ids: dict[str, set[int]] = field(default_factory=dict)  # registered kinds' own ids
+    # An erased member ("purge": true): merge the segments, so the terms of their replaced
+    # documents (their name) leave the index files, not only the live documents.
+    purge: bool = False
 
     @classmethod
     def from_payloads(cls, payloads: Iterable[dict[str, Any]]) -> Changes:
         changes = cls(set(), set())
         for payload in payloads:
             kind, ident = payload.get("kind"), payload.get("id")
+            changes.purge = changes.purge or payload.get("purge") is True
             if not isinstance(ident, int):
                 log.warning("Search outbox row without an id: %r", payload)
             elif kind == "post":
@@ -170,7 +174,7 @@ def _apply(ix: FileIndex, changes: Changes) -> tuple[int, int]:
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(optimize=changes.purge)
     upserted = sum(len(found) for _, _, found in affected)
     return upserted, sum(len(ids) for _, ids, _ in affected) - upserted
 

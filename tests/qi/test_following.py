@@ -40,7 +40,8 @@ def test_a_new_published_version_notifies_followers_in_the_worker(published, aut
     deliver()
     [note] = _notes(outsider)
     assert note.text == "Amara Okafor updated the QI write-up “HNAs at cancer care reviews”"
-    assert note.link == f"/qi/{published.id}" and note.email_state == ""
+    # Emailed with the member's next batch ("qi" preference: straight away by default).
+    assert note.link == f"/qi/{published.id}" and note.email_state == "queued"
     assert _notes(author) == []  # not told of their own change
     services.edit_writeup(author, published, {"summary": "And two years."})
     deliver()
