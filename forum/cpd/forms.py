@@ -11,7 +11,7 @@ from forum.cpd.reflections import ANSWER_MAX
 from forum.cpd.services import PRACTICE_MAX, TOPIC_MAX
 from forum.forms import BaseForm
 
-CODE_CHOICES = [("", "Choose a part of the Code"), *((k.value, v) for k, v in CODE_LABELS.items())]
+CODE_CHOICES = {"": "Choose a part of the Code"} | {k.value: v for k, v in CODE_LABELS.items()}
 
 
 class CpdDate(DateField):
@@ -32,7 +32,7 @@ def _date(label: str, required: bool) -> CpdDate:
 class EntryForm(BaseForm):
     start_date = _date("Date", True)
     end_date = _date("End date (if it ran over more than one day)", False)
-    method = SelectField("Method", choices=[(k.value, v) for k, v in METHOD_LABELS.items()],
+    method = SelectField("Method", choices={k.value: v for k, v in METHOD_LABELS.items()},
                          validators=[InputRequired("Choose the method")])
     topic = StringField("Topic", validators=[InputRequired("Enter the topic"), Length(
         max=TOPIC_MAX, message=f"The topic must be {TOPIC_MAX} characters or fewer")])
@@ -47,11 +47,11 @@ class EntryForm(BaseForm):
 
 
 class ReflectionForm(BaseForm):
-    entry_id = SelectField("Which CPD activity is this about?", choices=[], validate_choice=False)
+    entry_id = SelectField("Which CPD activity is this about?", choices={}, validate_choice=False)
     nature = TextAreaField("", validators=[Length(max=ANSWER_MAX)])
     learned = TextAreaField("", validators=[Length(max=ANSWER_MAX)])
     changed = TextAreaField("", validators=[Length(max=ANSWER_MAX)])
-    code_theme = RadioField("Theme of the Code", choices=list(CODE_LABELS.items()),
+    code_theme = RadioField("Theme of the Code", choices={k.value: v for k, v in CODE_LABELS.items()},
                             validators=[Optional()], validate_choice=False)
     code_relevance = TextAreaField("", validators=[Length(max=ANSWER_MAX)])
 

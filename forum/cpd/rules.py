@@ -111,13 +111,13 @@ def gaps(days: Sequence[tuple[date, date]], start: date, end: date) -> list[Gap]
 
 def parse_hours(text: str | Decimal | float | None) -> int | None:
     """Hours as typed ("1.5", "1,5", "2") to whole minutes; None when it is not a number."""
-    if text is None:
+    if text is None or len(str(text)) > 20:
         return None
     try:
         value = Decimal(str(text).strip().replace(",", "."))
     except InvalidOperation:
         return None
-    if not value.is_finite():
+    if not value.is_finite() or abs(value) > 10_000:  # no day has more; nor does an integer column
         return None
     return int((value * 60).to_integral_value())
 

@@ -20,8 +20,8 @@ PID_LABELS = {"nature": "first answer", "learned": "second answer", "changed": "
 
 def _form(reflection: Reflection | None) -> ReflectionForm:
     form = ReflectionForm(obj=reflection if request.method == "GET" else None)
-    form.entry_id.choices = [("", "Not linked to an entry")] + [
-        (str(e.id), f"{e.topic} ({e.start_date:%d %b %Y})") for e in queries.entries(current_user)]
+    form.entry_id.choices = {"": "Not linked to an entry"} | {
+        str(e.id): f"{e.topic} ({e.start_date:%d %b %Y})" for e in queries.entries(current_user)}
     if request.method == "GET":
         chosen = reflection.entry_id if reflection else request.args.get("entry", type=int)
         form.entry_id.data = str(chosen) if chosen else ""
