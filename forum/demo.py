@@ -296,6 +296,9 @@ def seed_demo() -> bool:
     from forum.qi.seed import seed_qi_demo
 
     seed_qi_demo(users)
+    from forum.cpd.seed import seed_cpd_demo
+
+    seed_cpd_demo(users, now)
     return True
 
 

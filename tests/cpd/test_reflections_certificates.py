@@ -33,7 +33,8 @@ def test_a_draft_may_be_half_written_and_a_finished_one_may_not(client, nurse):
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Answer this question, or save the reflection as a draft" in page
     assert "Half a thought" in page
-    assert client.post(f"/cpd/reflections/{reflection.id}", data=ANSWERS | {"action": "finish"}).status_code == 302
+    finished = client.post(f"/cpd/reflections/{reflection.id}", data=ANSWERS | {"action": "finish"})
+    assert finished.status_code == 302
     db.session.refresh(reflection)
     assert not reflection.is_draft
 
