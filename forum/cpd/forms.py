@@ -11,6 +11,7 @@ from forum.cpd.reflections import ANSWER_MAX
 from forum.cpd.services import PRACTICE_MAX, TOPIC_MAX
 from forum.forms import BaseForm
 
+METHOD_CHOICES = {"": "Choose the method"} | {k.value: v for k, v in METHOD_LABELS.items()}
 CODE_CHOICES = {"": "Choose a part of the Code"} | {k.value: v for k, v in CODE_LABELS.items()}
 
 
@@ -32,8 +33,7 @@ def _date(label: str, required: bool) -> CpdDate:
 class EntryForm(BaseForm):
     start_date = _date("Date", True)
     end_date = _date("End date (if it ran over more than one day)", False)
-    method = SelectField("Method", choices={k.value: v for k, v in METHOD_LABELS.items()},
-                         validators=[InputRequired("Choose the method")])
+    method = SelectField("Method", choices=METHOD_CHOICES, validators=[InputRequired("Choose the method")])
     topic = StringField("Topic", validators=[InputRequired("Enter the topic"), Length(
         max=TOPIC_MAX, message=f"The topic must be {TOPIC_MAX} characters or fewer")])
     practice = TextAreaField("How it relates to my practice", validators=[Length(
