@@ -20,7 +20,8 @@ class OutboxMessage(Base):
                       Index("ix_outbox_claimed_by", "claimed_by"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    topic: Mapped[str] = mapped_column(String(20))  # "email" or "search"
+    # "email", "search", … and domain events such as "events.attendance_removed" (25).
+    topic: Mapped[str] = mapped_column(String(60))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)

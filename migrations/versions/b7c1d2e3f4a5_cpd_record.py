@@ -1,4 +1,5 @@
-"""CPD record: entries, reflective accounts, settings, certificates of attendance (issue 14)
+"""CPD record: entries, reflective accounts, settings, certificates of attendance (issue 14);
+outbox.topic widened to 60 for domain-event topics
 
 Revision ID: b7c1d2e3f4a5
 Revises: f667a5a3554e
@@ -17,6 +18,10 @@ depends_on = None
 
 
 def upgrade():
+    # Domain-event topics ("events.attendance_removed") are longer than the 20 it had.
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.alter_column('topic', existing_type=sa.String(length=20), type_=sa.String(length=60),
+                              existing_nullable=False)
     op.create_table('cpd_settings',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('revalidation_date', sa.Date(), nullable=True),
@@ -104,3 +109,6 @@ def downgrade():
     op.drop_table('cpd_reflections')
     op.drop_table('cpd_entries')
     op.drop_table('cpd_settings')
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.alter_column('topic', existing_type=sa.String(length=60), type_=sa.String(length=20),
+                              existing_nullable=False)
