@@ -111,14 +111,6 @@ class CpdEntry(Base):
     evidence_upload: Mapped[Upload | None] = relationship()
 
     @property
-    def hours(self) -> float:
-        return self.minutes / 60
-
-    @property
-    def participatory_hours(self) -> float:
-        return self.participatory_minutes / 60
-
-    @property
     def method_label(self) -> str:
         return METHOD_LABELS.get(self.method, self.method)  # type: ignore[call-overload]
 
@@ -183,7 +175,3 @@ class Certificate(Base):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                       index=True)
     revoked_reason: Mapped[str] = mapped_column(String(300), default="")
-
-    @property
-    def hours(self) -> float:
-        return self.minutes / 60
