@@ -202,7 +202,7 @@ def record_qi_work(actor: User, writeup_id: int, data: EntryInput | None) -> Cpd
 
 def set_revalidation_date(actor: User, day: date | None) -> CpdSettings:
     today = utcnow().date()
-    if day is not None and not (today.replace(year=today.year - 1) <= day <= rules.add_months(today, 12 * 4)):
+    if day is not None and not (rules.add_months(today, -12) <= day <= rules.add_months(today, 12 * 3)):
         raise InvalidInput("Enter a revalidation date within the next three years (or the past year)",
                            field="revalidation_date")
     settings = db.session.get(CpdSettings, actor.id)
