@@ -46,6 +46,7 @@ def test_the_patient_data_guard_runs_on_a_reflection_and_says_so(client, nurse):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Check for patient-identifiable information" in page and "In your second answer" in page
+    assert "nothing is sent to the moderators" in page
     assert db.session.scalar(select(func.count()).select_from(Reflection)) == 0
     confirmed = client.post("/cpd/reflections/new", data=data | {"pid_confirmed": "yes"})
     assert confirmed.status_code == 302

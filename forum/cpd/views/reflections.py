@@ -54,7 +54,7 @@ def _edit(reflection: Reflection | None):
                 return redirect(url_for("cpd.index", _anchor="reflections"))
     status = 422 if form.errors or (pid and pid.blocked) else 200
     return render_template("cpd/reflection_form.html", form=form, reflection=reflection, pid=pid,
-                           pid_labels=PID_LABELS, questions=services.QUESTIONS), status
+                           pid_labels=PID_LABELS, pid_private=True, questions=services.QUESTIONS), status
 
 
 @bp.route("/cpd/reflections/new", methods=["GET", "POST"])
