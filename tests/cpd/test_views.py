@@ -225,3 +225,23 @@ def test_the_record_page_makes_the_same_queries_for_1_and_for_30_entries(client,
     with count_queries() as many:
         assert client.get("/cpd").status_code == 200
     assert many.count == one.count
+
+
+def test_a_shadowing_suggestion_is_accepted_into_the_record_or_ignored(app, client, nurse):
+    from forum import outbox
+    from tests.conftest import send_outbox
+
+    for visit in (1, 2):
+        outbox.enqueue("shadowing.completed", {"user_id": nurse.id, "visit_id": visit, "hours": 2,
+                                               "title": f"Visit {visit}", "date": "2026-11-20"})
+    db.session.commit()
+    send_outbox(app)
+    first, second = db.session.scalars(select(CpdEntry).order_by(CpdEntry.source_id)).all()
+    f.sign_in(client, nurse)
+    assert "Visit 1" in client.get("/cpd").get_data(as_text=True)
+    accepted = client.post(f"/cpd/entries/{first.id}/accept")
+    assert accepted.headers["Location"].endswith(f"/cpd/entries/{first.id}/edit")
+    assert client.post(f"/cpd/entries/{second.id}/ignore").status_code == 302
+    assert client.post(f"/cpd/entries/{second.id}/accept").status_code == 404  # no longer offered
+    page = client.get("/cpd").get_data(as_text=True)
+    assert "CPD hours: 2 of 35" in page and "Visit 2" not in page
