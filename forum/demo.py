@@ -299,6 +299,9 @@ def seed_demo() -> bool:
     from forum.members.seed import seed_account_data_demo
 
     seed_account_data_demo(users)
+    from forum.cpd.seed import seed_cpd_demo
+
+    seed_cpd_demo(users, now)
     return True
 
 

@@ -2,6 +2,7 @@
 
 from forum.auth.models import MemberSession
 from forum.community.models import Alliance, Board, Profession
+from forum.cpd.models import Certificate, CpdEntry, CpdSettings, Reflection
 from forum.discussions.models import Draft, Post, PostRevision, Thread, thread_professions
 from forum.events.models import (
     Attendance,
@@ -37,6 +38,9 @@ __all__ = [
     "Attendance",
     "AuditEntry",
     "Board",
+    "Certificate",
+    "CpdEntry",
+    "CpdSettings",
     "DataPoint",
     "DigestSent",
     "Draft",
@@ -57,6 +61,7 @@ __all__ = [
     "Post",
     "PostRevision",
     "Profession",
+    "Reflection",
     "ReminderSent",
     "Report",
     "Revision",

@@ -31,8 +31,8 @@ DOMAINS: dict[str, str] = {
     "discussions": "forum.discussions.personal_data",
     "notifications": "forum.notify.personal_data",
     "qi": "forum.qi.personal_data",
+    "cpd": "forum.cpd.personal_data",  # before events: its entries point at attendance
     "events": "forum.events.personal_data",
-    # "cpd": "forum.cpd.personal_data",
     # "newsletter": "forum.newsletter.personal_data",
     # "resources": "forum.resources.personal_data",
     # "shadowing": "forum.shadowing.personal_data",

@@ -174,6 +174,7 @@ class Sample:
     full_event_id: int = 0  # a full face-to-face workshop with the reader on the waiting list
     guest_tokens: dict = field(default_factory=dict)  # a guest's "confirm" and "cancel" links
     past_event_id: int = 0  # a webinar that has happened: the reader attended, feedback is open
+    cpd: dict = field(default_factory=dict)  # the reader's CPD entry, reflection, certificate code
 
 
 LONG_BODY = """Hello all. We started a **lymphoedema** clinic in our practice last spring.
@@ -252,6 +253,7 @@ def sample(live_server) -> Sample:
         event_id, full_event_id, guest_tokens = _event_examples(db, organiser["id"], reader["id"],
                                                                 author["id"])
         past_event_id = _past_event_example(db, organiser["id"], reader["id"], author["id"])
+        cpd = _cpd_examples(db, organiser["id"], reader["id"])
     live_server.wait_for_outbox()
     return Sample(author=author, reader=reader, moderator=moderator, applicant=applicant,
                   board_slug="rehab-and-lymphoedema", alliance_slug="north-central-london",
@@ -259,7 +261,7 @@ def sample(live_server) -> Sample:
                   opening_id=opening_id, reply_ids=reply_ids, held_thread_id=held_thread_id,
                   long_thread_id=long_thread_id, branch_id=branch_id, organiser=organiser,
                   event_id=event_id, full_event_id=full_event_id, guest_tokens=guest_tokens,
-                  past_event_id=past_event_id)
+                  past_event_id=past_event_id, cpd=cpd)
 
 
 def _held_example(author) -> int:
@@ -371,6 +373,32 @@ def _past_event_example(db, organiser_id: int, reader_id: int, author_id: int) -
                            learnt="The 4AT takes two minutes.", change="Use it on home visits.",
                            comments="More case studies, please.")
     return event.id
+def _cpd_examples(db, organiser_id: int, reader_id: int) -> dict:
+    """The reader's CPD record: an event attended (so a certificate), a reflection."""
+    try:
+        from forum.cpd import feed
+    except ModuleNotFoundError:
+        return {}
+    from datetime import timedelta
+
+    from forum.cpd import certificates, reflections
+    from forum.db import utcnow
+    from forum.events.models import Attendance
+    from forum.members.models import User
+    from tests.events.conftest import make_event, move_start
+
+    organiser, reader = db.session.get(User, organiser_id), db.session.get(User, reader_id)
+    event = make_event(organiser, title="Webinar: prehabilitation before cancer treatment")
+    move_start(event, (utcnow() - timedelta(days=40)).replace(microsecond=0))
+    db.session.add(Attendance(event_id=event.id, email=reader.email, name=reader.display_name))
+    db.session.flush()
+    entry = feed.record_attended(event.id, reader.id)
+    db.session.commit()
+    certificate = certificates.issue_certificate(reader, event.id)
+    reflection = reflections.save_reflection(reader, reflections.ReflectionInput(
+        entry_id=entry.id, nature="A webinar on prehabilitation.", learned="", changed="",
+        code_theme="", code_relevance="", is_draft=True))
+    return {"entry_id": entry.id, "reflection_id": reflection.id, "code": certificate.code}
 
 
 def _moderation_examples(db, moderator_id: int, reporter_id: int, reply_ids: list[int]) -> None:
