@@ -76,7 +76,7 @@ def _register_optional_blueprints(app: Flask) -> None:
     """Domains added by later issues register here once they exist."""
     import importlib
 
-    for name in ("moderation", "search", "admin", "pages", "qi", "feeds", "events"):
+    for name in ("moderation", "search", "admin", "pages", "qi", "feeds", "events", "newsletter"):
         try:
             module = importlib.import_module(f"forum.{name}.views")
         except ModuleNotFoundError as error:
@@ -110,6 +110,9 @@ def register_outbox_handlers(app: Flask) -> None:
     from forum.auth.services import apply_link_requests
 
     outbox.register_handler("auth", apply_link_requests)  # reset and verification links
+    from forum.newsletter import sending
+
+    outbox.register_handler("newsletter", sending.handle)  # an issue, in throttled batches
     from forum.search import init_app as init_search
 
     init_search(app)

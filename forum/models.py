@@ -15,6 +15,14 @@ from forum.events.models import (
 )
 from forum.members.models import Role, Status, User
 from forum.moderation.models import AuditEntry, Report, StaffNote
+from forum.newsletter.models import (
+    ConsentEvent,
+    Delivery,
+    Issue,
+    IssueItem,
+    Subscriber,
+    Suppression,
+)
 from forum.notify.models import DigestSent, EmailSettings, Follow, Notification, OutboxMessage
 from forum.pages.models import Page, PageRevision
 from forum.qi.models import (
@@ -37,7 +45,9 @@ __all__ = [
     "Attendance",
     "AuditEntry",
     "Board",
+    "ConsentEvent",
     "DataPoint",
+    "Delivery",
     "DigestSent",
     "Draft",
     "DriverNode",
@@ -47,6 +57,8 @@ __all__ = [
     "EventOutcome",
     "EventSpeaker",
     "Follow",
+    "Issue",
+    "IssueItem",
     "Measure",
     "MemberSession",
     "Notification",
@@ -64,6 +76,8 @@ __all__ = [
     "Signup",
     "StaffNote",
     "Status",
+    "Subscriber",
+    "Suppression",
     "TeamMember",
     "Thread",
     "TriedIt",
