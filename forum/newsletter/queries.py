@@ -95,7 +95,7 @@ KIND_HEADINGS = {"thread": "Recent discussions", "event": "Coming up", "qi": "Ne
 
 def list_counts() -> dict[str, int]:
     rows = dict(db.session.execute(
-        select(Subscriber.status, func.count()).group_by(Subscriber.status)).tuples().all())
+        select(Subscriber.status, func.count()).group_by(Subscriber.status)).all())
     return {"subscribed": rows.get(SubscriberStatus.SUBSCRIBED, 0),
             "pending": rows.get(SubscriberStatus.PENDING, 0),
             "unsubscribed": rows.get(SubscriberStatus.UNSUBSCRIBED, 0),
@@ -106,7 +106,7 @@ def progress(issue: Issue) -> dict[str, int]:
     """Sent, pending (and being sent), failed and skipped for one issue, in one query."""
     rows = dict(db.session.execute(
         select(Delivery.status, func.count()).where(Delivery.issue_id == issue.id)
-        .group_by(Delivery.status)).tuples().all())
+        .group_by(Delivery.status)).all())
     return {"sent": rows.get(DeliveryStatus.SENT, 0),
             "pending": rows.get(DeliveryStatus.PENDING, 0) + rows.get(DeliveryStatus.SENDING, 0),
             "failed": rows.get(DeliveryStatus.FAILED, 0),
