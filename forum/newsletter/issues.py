@@ -48,7 +48,7 @@ def save_issue(actor: User, issue: Issue | None, *, subject: str, intro: str,
     if problem := markup.problem(intro):
         raise InvalidInput(problem, field="intro")
     if issue is None:
-        issue = Issue(subject=subject, created_by_id=actor.id)
+        issue = Issue(subject=subject, created_by_id=actor.id, status=IssueStatus.DRAFT)
         db.session.add(issue)
     _check_editable(issue)
     issue.subject, issue.intro_source = subject, intro
