@@ -296,6 +296,9 @@ def seed_demo() -> bool:
     from forum.qi.seed import seed_qi_demo
 
     seed_qi_demo(users)
+    from forum.newsletter.seed import seed_newsletter
+
+    seed_newsletter(users, now)
     return True
 
 
