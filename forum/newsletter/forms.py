@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from forum.discussions.forms import MultiCheckboxField
-from forum.forms import BaseForm
+from forum.forms import BaseForm, email_address
 from forum.markup import MAX_SOURCE
 from forum.newsletter.issues import SUBJECT_MAX
 
 
-def _email(form, field) -> None:
-    try:
-        field.data = validate_email(field.data or "", check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise ValidationError(
-            "Enter an email address in the correct format, like name@example.com") from error
-
-
 class SignupForm(BaseForm):
     email = StringField("Email address", validators=[
-        DataRequired("Enter your email address"), Length(max=254), _email])
+        DataRequired("Enter your email address"), Length(max=254), email_address])
     name = StringField("Name (optional)", validators=[Optional(), Length(max=120)])
     profession = StringField("Profession (optional)", validators=[Optional(), Length(max=120)])
     organisation = StringField("Organisation (optional)", validators=[Optional(), Length(max=160)])
