@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from forum.db import utcnow
 from forum.errors import InvalidInput
+from forum.extensions import db
 from forum.newsletter import issues, queries, sending, subscribers
 from forum.newsletter.models import Delivery, DeliveryStatus, IssueStatus
 from tests import factories
@@ -58,13 +59,19 @@ def test_sending_twice_sends_nothing_more(db, smtp_server, deliver):
     assert len(smtp_server.messages) == 3
 
 
-def test_an_unsubscribe_mid_issue_takes_effect_at_once(db, smtp_server, deliver):
-    many_subscribed(3)
+def _started(n: int):
+    """An issue whose recipients (`n` subscribers) are fixed and none yet sent."""
+    many_subscribed(n)
     organiser = factories.admin()
     issue = draft(organiser)
     issues.send_now(organiser, issue)
     sending.start(issue)
     db.session.commit()
+    return issue
+
+
+def test_an_unsubscribe_mid_issue_takes_effect_at_once(db, smtp_server, deliver):
+    issue = _started(3)
     subscribers.unsubscribe(subscribers.find("reader1@example.org"))
     deliver()
     smtp_server.wait_for(2)
@@ -73,12 +80,7 @@ def test_an_unsubscribe_mid_issue_takes_effect_at_once(db, smtp_server, deliver)
 
 
 def test_the_copy_in_flight_when_a_sender_died_is_not_sent_again(db, smtp_server, deliver):
-    many_subscribed(3)
-    organiser = factories.admin()
-    issue = draft(organiser)
-    issues.send_now(organiser, issue)
-    sending.start(issue)
-    db.session.commit()
+    issue = _started(3)
     first = db.session.scalars(select(Delivery).order_by(Delivery.id)).first()
     # As a killed sender leaves it: claimed, its SMTP conversation never reported back.
     db.session.execute(update(Delivery).where(Delivery.id == first.id).values(
@@ -136,12 +138,7 @@ def test_progress_and_archive_pages(client, db, smtp_server, deliver):
 def test_pacing_sends_at_most_the_rate_each_second(app, db, monkeypatch):
     """Counts the pauses instead of timing them: at 2 a second, 5 emails are 3 batches."""
     app.config["NEWSLETTER_RATE"], app.config["MAIL_BACKEND"] = 2, "console"
-    many_subscribed(5)
-    organiser = factories.admin()
-    issue = draft(organiser)
-    issues.send_now(organiser, issue)
-    sending.start(issue)
-    db.session.commit()
+    issue = _started(5)
     pauses: list[float] = []
     monkeypatch.setattr(sending.time, "sleep", pauses.append)
     try:
