@@ -211,4 +211,5 @@ def issue_progress(issue_id: int):
     if issue.status == IssueStatus.DRAFT:
         abort(404)
     return render_template("newsletter/manage/progress.html", issue=issue,
-                           progress=queries.progress(issue), failures=queries.failures(issue))
+                           progress=queries.progress(issue), failures=queries.failures(issue),
+                           unsubscribed=queries.unsubscribed_after(issue))

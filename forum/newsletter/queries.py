@@ -19,6 +19,7 @@ from forum.events.models import KIND_LABELS, Event, EventStatus
 from forum.events.policy import visible_events
 from forum.extensions import db
 from forum.newsletter.models import (
+    ConsentEvent,
     Delivery,
     DeliveryStatus,
     Issue,
@@ -112,6 +113,16 @@ def progress(issue: Issue) -> dict[str, int]:
             "failed": rows.get(DeliveryStatus.FAILED, 0),
             "skipped": rows.get(DeliveryStatus.SKIPPED, 0),
             "total": sum(rows.values())}
+
+
+def unsubscribed_after(issue: Issue, days: int = 7) -> int:
+    """People who left the list in the week after an issue went (no tracking: the one
+    signal we have of how it landed, beside bounces)."""
+    if issue.started_at is None:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(ConsentEvent).where(
+        ConsentEvent.action == "withdrawn", ConsentEvent.at >= issue.started_at,
+        ConsentEvent.at < issue.started_at + timedelta(days=days))) or 0
 
 
 def failures(issue: Issue, limit: int = 50) -> list[Delivery]:

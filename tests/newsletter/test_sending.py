@@ -126,8 +126,10 @@ def test_progress_and_archive_pages(client, db, smtp_server, deliver):
     issue = issues.send_now(organiser, draft(organiser))
     deliver()
     factories.sign_in(client, organiser)
+    subscribers.unsubscribe(subscribers.find("reader0@example.org"))
     page = client.get(f"/newsletter/manage/issues/{issue.id}/progress")
     assert b'id="progress-sent">2<' in page.data
+    assert b'id="progress-unsubscribed">1<' in page.data
     visitor = client.application.test_client()
     archived = visitor.get("/newsletter/1")
     assert archived.status_code == 200 and b"December news" in archived.data
