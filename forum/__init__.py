@@ -76,7 +76,8 @@ def _register_optional_blueprints(app: Flask) -> None:
     """Domains added by later issues register here once they exist."""
     import importlib
 
-    for name in ("moderation", "search", "admin", "pages", "qi", "feeds", "events", "cpd"):
+    for name in ("moderation", "search", "admin", "pages", "qi", "feeds", "events", "cpd",
+                 "newsletter"):
         try:
             module = importlib.import_module(f"forum.{name}.views")
         except ModuleNotFoundError as error:
@@ -113,6 +114,9 @@ def register_outbox_handlers(app: Flask) -> None:
     from forum.cpd.feed import register as register_cpd
 
     register_cpd()  # events.attended, events.attendance_removed, shadowing.completed
+    from forum.newsletter import sending
+
+    outbox.register_handler("newsletter", sending.handle)  # an issue, in throttled batches
     from forum.search import init_app as init_search
 
     init_search(app)

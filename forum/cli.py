@@ -149,9 +149,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     from forum.events.cli import events_cli
+    from forum.newsletter.cli import newsletter_cli
     from forum.notify.cli import notify_cli
     from forum.search.cli import search_cli
 
     app.cli.add_command(events_cli)
+    app.cli.add_command(newsletter_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(search_cli)

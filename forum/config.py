@@ -109,6 +109,15 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
                                          "60 per minute;600 per hour"),
         # How long an immediate email waits for more notifications to join it.
         "NOTIFY_BATCH_SECONDS": int(env("FORUM_NOTIFY_BATCH_SECONDS", "180")),
+        # The newsletter: emails a second (its sender paces itself), how long one outbox run
+        # sends before handing the rest to the next, and who it comes from.
+        "NEWSLETTER_RATE": float(env("FORUM_NEWSLETTER_RATE", "5")),
+        "NEWSLETTER_SLICE_SECONDS": int(env("FORUM_NEWSLETTER_SLICE_SECONDS", "120")),
+        "NEWSLETTER_STALE_SECONDS": int(env("FORUM_NEWSLETTER_STALE_SECONDS", "120")),
+        "NEWSLETTER_FROM": env("FORUM_NEWSLETTER_FROM"),
+        # Sign-ups from one address (each sends a confirmation email).
+        "NEWSLETTER_SIGNUP_RATE_LIMIT": env("FORUM_NEWSLETTER_SIGNUP_RATE_LIMIT",
+                                            "5 per minute;30 per hour"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Imported attendance: people present for less than this share of an event are flagged
         # (and left out unless the organiser counts them).

@@ -302,6 +302,9 @@ def seed_demo() -> bool:
     from forum.cpd.seed import seed_cpd_demo
 
     seed_cpd_demo(users, now)
+    from forum.newsletter.seed import seed_newsletter
+
+    seed_newsletter(users, now)
     return True
 
 

@@ -27,6 +27,19 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
+def email_address(form: FlaskForm, field) -> None:
+    """Validator: a well-formed address, normalised (the domain lower-cased); deliverability
+    is not looked up (no network on a request)."""
+    from email_validator import EmailNotValidError, validate_email
+    from wtforms.validators import ValidationError
+
+    try:
+        field.data = validate_email(field.data or "", check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValidationError(
+            "Enter an email address in the correct format, like name@example.com") from error
+
+
 def show_error(form: FlaskForm, error: DomainError) -> None:
     """Put a service's message beside its field, or at the top when it has no visible field."""
     field = form[error.field] if error.field and error.field in form else None

@@ -16,6 +16,14 @@ from forum.events.models import (
 )
 from forum.members.models import Role, Status, User
 from forum.moderation.models import AuditEntry, Report, StaffNote
+from forum.newsletter.models import (
+    ConsentEvent,
+    Delivery,
+    Issue,
+    IssueItem,
+    Subscriber,
+    Suppression,
+)
 from forum.notify.models import DigestSent, EmailSettings, Follow, Notification, OutboxMessage
 from forum.pages.models import Page, PageRevision
 from forum.qi.models import (
@@ -39,9 +47,11 @@ __all__ = [
     "AuditEntry",
     "Board",
     "Certificate",
+    "ConsentEvent",
     "CpdEntry",
     "CpdSettings",
     "DataPoint",
+    "Delivery",
     "DigestSent",
     "Draft",
     "DriverNode",
@@ -51,6 +61,8 @@ __all__ = [
     "EventOutcome",
     "EventSpeaker",
     "Follow",
+    "Issue",
+    "IssueItem",
     "Measure",
     "MemberSession",
     "Notification",
@@ -69,6 +81,8 @@ __all__ = [
     "Signup",
     "StaffNote",
     "Status",
+    "Subscriber",
+    "Suppression",
     "TeamMember",
     "Thread",
     "TriedIt",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from email_validator import EmailNotValidError, validate_email
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,7 +21,7 @@ from forum.discussions.forms import INVALID, MultiCheckboxField, OneOf, as_id
 from forum.errors import InvalidInput
 from forum.events import london
 from forum.events.models import KIND_LABELS
-from forum.forms import BaseForm
+from forum.forms import BaseForm, email_address
 from forum.markup import MAX_SOURCE
 
 DATE_HINT = "For example, 27/10/2026"
@@ -145,18 +144,10 @@ class EventForm(BaseForm):
                     self[f"{prefix}_fold"].choices = error.options
 
 
-def _email(form, field) -> None:
-    try:
-        field.data = validate_email(field.data or "", check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise ValidationError(
-            "Enter an email address in the correct format, like name@example.com") from error
-
-
 class GuestForm(BaseForm):
     name = StringField("Full name", validators=[DataRequired("Enter your name"), Length(max=120)])
     email = StringField("Email address", validators=[DataRequired("Enter your email address"),
-                                                     Length(max=254), _email])
+                                                     Length(max=254), email_address])
     profession = StringField("Profession", validators=[DataRequired("Enter your profession"),
                                                        Length(max=120)])
     organisation = StringField("Organisation", validators=[DataRequired("Enter your organisation"),

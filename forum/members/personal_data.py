@@ -33,7 +33,7 @@ DOMAINS: dict[str, str] = {
     "qi": "forum.qi.personal_data",
     "cpd": "forum.cpd.personal_data",  # before events: its entries point at attendance
     "events": "forum.events.personal_data",
-    # "newsletter": "forum.newsletter.personal_data",
+    "newsletter": "forum.newsletter.personal_data",
     # "resources": "forum.resources.personal_data",
     # "shadowing": "forum.shadowing.personal_data",
     "uploads": "forum.uploads.personal_data",  # after every domain that links to uploads

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from email.message import EmailMessage
 from email.utils import parseaddr
 
@@ -26,15 +27,19 @@ def queue_email(to: str, subject: str, text: str, *, attachments: list[dict] | N
     outbox.enqueue("email", payload)
 
 
-def _build(payload: dict, row: OutboxMessage) -> EmailMessage:
+def message_id(name: str) -> str:
+    """A Message-ID on the sender's domain: `name` must be unique and the same on every
+    attempt, so that should an email go twice mail systems can tell it is one message."""
+    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
+    return f"<{name}@{domain}>"
+
+
+def compose(payload: dict, msgid: str) -> EmailMessage:
+    """An email from a queued payload: to, subject, text, and optional html, headers (a
+    dict, e.g. List-Unsubscribe), from (else MAIL_FROM) and attachments."""
     message = EmailMessage()
-    sender = current_app.config["MAIL_FROM"]
-    message["From"] = sender
-    # One Message-ID per queued email, the same on every attempt: should an email go twice
-    # (the one in flight when a worker is killed), mail systems can tell it is one message.
-    # The time it was queued keeps it unique should ids ever be reused (a restored backup).
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    message["Message-ID"] = f"<outbox-{row.id}.{row.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+    message["From"] = payload.get("from") or current_app.config["MAIL_FROM"]
+    message["Message-ID"] = msgid
     message["To"] = payload["to"]
     message["Subject"] = payload["subject"]
     for name, value in (payload.get("headers") or {}).items():
@@ -47,6 +52,36 @@ def _build(payload: dict, row: OutboxMessage) -> EmailMessage:
         message.add_attachment(item["content"].encode(), maintype=maintype, subtype=subtype,
                                filename=item["filename"])
     return message
+
+
+def _build(payload: dict, row: OutboxMessage) -> EmailMessage:
+    # One Message-ID per queued email; the time it was queued keeps it unique should ids
+    # ever be reused (a restored backup).
+    return compose(payload, message_id(f"outbox-{row.id}.{row.created_at:%Y%m%d%H%M%S%f}"))
+
+
+@contextlib.contextmanager
+def smtp_connection() -> Iterator[smtplib.SMTP]:
+    """An SMTP connection as configured (STARTTLS, login), closed afterwards."""
+    config = current_app.config
+    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls()
+        if config["SMTP_USER"]:
+            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
+        yield smtp
+
+
+def refused_for_good(error: smtplib.SMTPRecipientsRefused) -> bool:
+    """A permanent refusal (5xx for every recipient): retrying will not help."""
+    return all(code >= 500 for code, _ in error.recipients.values())
+
+
+def print_email(message: EmailMessage) -> None:
+    """The console backend (the demo): the plain-text part on stderr."""
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    print(f"\n--- email to {message['To']} ---\nSubject: {message['Subject']}\n\n"
+          f"{text}--- end of email ---", file=sys.stderr, flush=True)
 
 
 def _stopped(payloads: Sequence[dict]) -> set[str]:
@@ -90,22 +125,16 @@ def deliver(messages: Sequence[OutboxMessage]) -> None:
     if config["MAIL_BACKEND"] == "console":
         for row, message in built:
             outbox.check_stop()
-            text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-            print(f"\n--- email to {message['To']} ---\nSubject: {message['Subject']}\n\n"
-                  f"{text}--- end of email ---", file=sys.stderr, flush=True)
+            print_email(message)
             outbox.mark_done(row)
         return
-    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
-        if config["SMTP_STARTTLS"]:
-            smtp.starttls()
-        if config["SMTP_USER"]:
-            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
+    with smtp_connection() as smtp:
         for row, message in built:
             outbox.check_stop()
             try:
                 smtp.send_message(message)
             except smtplib.SMTPRecipientsRefused as error:
-                if any(code < 500 for code, _ in error.recipients.values()):
+                if not refused_for_good(error):
                     raise  # a temporary refusal: the rest of the batch is tried again later
                 log.warning("Email to %s refused for good and dropped: %s", message["To"],
                             error.recipients)

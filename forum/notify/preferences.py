@@ -157,7 +157,8 @@ def record_bounce(email: str, *, permanent: bool = True) -> User | None:
 
 # --- unsubscribe links --------------------------------------------------------------------
 
-def _signature(key: str, kind: str) -> str:
+def signature(key: str, kind: str) -> str:
+    """The HMAC in an unsubscribe link; the newsletter's links use it too (kind "newsletter")."""
     secret = current_app.config["SECRET_KEY"].encode()
     return hmac.new(secret, f"unsubscribe:{key}:{kind}".encode(), hashlib.sha256).hexdigest()[:32]
 
@@ -166,7 +167,7 @@ def unsubscribe_token(user: User, kind: str, *, settings: EmailSettings | None =
     """Opaque: the member's random key, the kind, and a signature (the caller commits, in
     case the member's settings row is new). `settings`: their stored row, if in hand."""
     key = (settings if settings is not None and settings.key else stored_settings(user)).key
-    return f"{key}.{kind}.{_signature(key, kind)}"
+    return f"{key}.{kind}.{signature(key, kind)}"
 
 
 def read_token(token: str) -> tuple[EmailSettings, str] | None:
@@ -174,8 +175,8 @@ def read_token(token: str) -> tuple[EmailSettings, str] | None:
     parts = token.split(".")
     if len(parts) != 3 or (parts[1] not in KINDS and parts[1] != "all"):
         return None
-    key, kind, signature = parts
-    if not hmac.compare_digest(signature, _signature(key, kind)):
+    key, kind, signed = parts
+    if not hmac.compare_digest(signed, signature(key, kind)):
         return None
     row = db.session.scalar(select(EmailSettings).where(EmailSettings.key == key))
     return (row, kind) if row is not None else None

@@ -175,6 +175,8 @@ class Sample:
     guest_tokens: dict = field(default_factory=dict)  # a guest's "confirm" and "cancel" links
     past_event_id: int = 0  # a webinar that has happened: the reader attended, feedback is open
     cpd: dict = field(default_factory=dict)  # the reader's CPD entry, reflection, certificate code
+    # A sent newsletter (archive number 1), a draft, and a subscriber's confirm and unsubscribe links.
+    newsletter: dict = field(default_factory=dict)
 
 
 LONG_BODY = """Hello all. We started a **lymphoedema** clinic in our practice last spring.
@@ -254,6 +256,7 @@ def sample(live_server) -> Sample:
                                                                 author["id"])
         past_event_id = _past_event_example(db, organiser["id"], reader["id"], author["id"])
         cpd = _cpd_examples(db, organiser["id"], reader["id"])
+        newsletter = _newsletter_examples(live_server, db, organiser["id"])
     live_server.wait_for_outbox()
     return Sample(author=author, reader=reader, moderator=moderator, applicant=applicant,
                   board_slug="rehab-and-lymphoedema", alliance_slug="north-central-london",
@@ -261,7 +264,7 @@ def sample(live_server) -> Sample:
                   opening_id=opening_id, reply_ids=reply_ids, held_thread_id=held_thread_id,
                   long_thread_id=long_thread_id, branch_id=branch_id, organiser=organiser,
                   event_id=event_id, full_event_id=full_event_id, guest_tokens=guest_tokens,
-                  past_event_id=past_event_id, cpd=cpd)
+                  past_event_id=past_event_id, cpd=cpd, newsletter=newsletter)
 
 
 def _held_example(author) -> int:
@@ -307,6 +310,31 @@ def _organiser_examples(db, organiser_id: int) -> None:
     pages.edit_page(db.session.get(User, organiser_id), contact, title=contact.title,
                     body=contact.body_source + "\n\nWe read every message.",
                     reason="Said we read every message")
+
+
+def _newsletter_examples(live_server, db, organiser_id: int) -> dict:
+    """One subscriber waiting to confirm, one confirmed; an issue sent to them, and a draft."""
+    try:
+        from forum.newsletter import issues, queries, subscribers
+    except ModuleNotFoundError:
+        return {}
+    from forum.members.models import User
+
+    organiser = db.session.get(User, organiser_id)
+    subscribers.sign_up(email="sample.waiting@example.org", name="Wai Ting", agreed=True)
+    subscribers.sign_up(email="sample.subscriber@example.org", name="Sam Reader", agreed=True)
+    confirmed = subscribers.find("sample.subscriber@example.org")
+    subscribers.confirm(confirmed)
+    with live_server.app.test_request_context():
+        refs = [c.ref for group in queries.candidates(organiser).values() for c in group][:3]
+        sent = issues.save_issue(organiser, None, subject="Sample newsletter", refs=refs,
+                                 intro="Hello **everyone**.\n\n- a list\n- of news")
+        issues.send_now(organiser, sent)  # the worker sends it: archive number 1
+        draft = issues.save_issue(organiser, None, subject="Next month's newsletter", refs=refs,
+                                  intro="A draft introduction.")
+    return {"sent_id": sent.id, "number": 1, "draft_id": draft.id,
+            "confirm": subscribers.confirm_token(subscribers.find("sample.waiting@example.org")),
+            "unsubscribe": subscribers.unsubscribe_token(confirmed)}
 
 
 def _event_examples(db, organiser_id: int, reader_id: int, author_id: int) -> tuple[int, int, dict]:
