@@ -76,7 +76,8 @@ def _register_optional_blueprints(app: Flask) -> None:
     """Domains added by later issues register here once they exist."""
     import importlib
 
-    for name in ("moderation", "search", "admin", "pages", "qi", "feeds", "events"):
+    for name in ("moderation", "search", "admin", "pages", "qi", "feeds", "events",
+                 "resources", "shadowing"):
         try:
             module = importlib.import_module(f"forum.{name}.views")
         except ModuleNotFoundError as error:

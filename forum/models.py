@@ -29,6 +29,8 @@ from forum.qi.models import (
     WriteUp,
     writeup_professions,
 )
+from forum.resources.models import Resource, resource_professions
+from forum.shadowing.models import ShadowingInterest, ShadowingOffer
 from forum.uploads.models import Upload
 
 __all__ = [
@@ -59,8 +61,11 @@ __all__ = [
     "Profession",
     "ReminderSent",
     "Report",
+    "Resource",
     "Revision",
     "Role",
+    "ShadowingInterest",
+    "ShadowingOffer",
     "Signup",
     "StaffNote",
     "Status",
@@ -71,6 +76,7 @@ __all__ = [
     "User",
     "WriteUp",
     "event_professions",
+    "resource_professions",
     "thread_professions",
     "writeup_professions",
 ]
