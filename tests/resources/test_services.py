@@ -70,7 +70,8 @@ def test_members_cannot_curate(db):
 
 def test_featured_come_first_and_retired_leave_the_library(db):
     admin = factories.admin()
-    older, newer = resource(admin, title="Older"), resource(admin, title="Newer")
+    older = resource(admin, title="Older")
+    resource(admin, title="Newer")
     services.feature_resource(admin, older, featured=True)
     assert [r.title for r in queries.listing(admin)[0]] == ["Older", "Newer"]
     assert [r.title for r in queries.listing(admin, sort="newest")[0]] == ["Newer", "Older"]
