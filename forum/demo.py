@@ -296,6 +296,11 @@ def seed_demo() -> bool:
     from forum.qi.seed import seed_qi_demo
 
     seed_qi_demo(users)
+    from forum.resources.seed import seed_resources_demo
+    from forum.shadowing.seed import seed_shadowing_demo
+
+    seed_resources_demo(users)
+    seed_shadowing_demo(users)
     return True
 
 

@@ -63,7 +63,9 @@ def test_the_demo_has_upcoming_public_events_and_one_is_full_with_a_waiting_list
     from forum.events.models import Event, Kind
 
     seed_demo()
-    events = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
+    # The 2023 programme's past events (imported for the library's resources) are not upcoming.
+    events = db.session.scalars(select(Event).where(Event.imported_from == "")
+                                .order_by(Event.starts_at)).all()
     assert {e.kind for e in events} == {Kind.WEBINAR, Kind.FACE_TO_FACE}
     assert all(e.is_public and e.is_published for e in events)
     assert any(e.is_full and e.waiting_count for e in events)

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from flask import url_for
-
 from forum import outbox
 from forum.community.models import Alliance, Board, Profession
 from forum.db import utcnow
@@ -22,6 +20,7 @@ from forum.events.models import Event
 from forum.extensions import db
 from forum.markup import MAX_SOURCE, TooComplex, render
 from forum.members.models import User
+from forum.moderation.services.common import _path
 from forum.notify.events import tell_member
 from forum.resources import policy
 from forum.resources.models import Resource, ResourceKind, ResourceStatus
@@ -157,7 +156,8 @@ def edit_resource(actor: User, resource: Resource, data: ResourceInput, *,
 
 
 def _link(resource: Resource) -> str:
-    return url_for("resources.show_resource", resource_id=resource.id)
+    """The resource's path, also outside a request (the demo seed, the CLI)."""
+    return _path("resources.show_resource", f"/resources/{resource.id}", resource_id=resource.id)
 
 
 def approve_suggestion(actor: User, resource: Resource) -> Resource:

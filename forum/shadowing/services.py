@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import url_for
 from sqlalchemy import update
 
 from forum import outbox
@@ -21,7 +20,7 @@ from forum.errors import InvalidInput, PermissionDenied
 from forum.events.london import local
 from forum.extensions import db
 from forum.members.models import User
-from forum.moderation.services.common import audit
+from forum.moderation.services.common import _path, audit
 from forum.notify.events import tell_member
 from forum.shadowing import policy
 from forum.shadowing.models import InterestStatus, OfferKind, ShadowingInterest, ShadowingOffer
@@ -122,11 +121,13 @@ def close_offer(actor: User, offer: ShadowingOffer) -> ShadowingOffer:
 
 
 def _offer_link(offer: ShadowingOffer) -> str:
-    return url_for("shadowing.show_offer", offer_id=offer.id)
+    """The offer's path, also outside a request (the demo seed, the CLI)."""
+    return _path("shadowing.show_offer", f"/shadowing/{offer.id}", offer_id=offer.id)
 
 
 def _interest_link(interest: ShadowingInterest) -> str:
-    return url_for("shadowing.show_interest", interest_id=interest.id)
+    return _path("shadowing.show_interest", f"/shadowing/interests/{interest.id}",
+                 interest_id=interest.id)
 
 
 def express_interest(actor: User, offer: ShadowingOffer, *, message: str,
