@@ -94,7 +94,7 @@ def _check(data: ResourceInput, *, has_file: bool) -> None:
 
 def _apply(resource: Resource, data: ResourceInput) -> None:
     try:
-        html = render(data.body_source) if data.body_source else ""
+        html = render(data.body_source, first_heading=2) if data.body_source else ""  # h1: title
     except TooComplex as error:
         raise InvalidInput(str(error), field="body_source") from None
     resource.title, resource.kind, resource.description = data.title, data.kind, data.description
