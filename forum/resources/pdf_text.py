@@ -32,6 +32,6 @@ def pdf_text(path: Path, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CHA
             if size >= max_chars:
                 break
         return " \n".join(parts)[:max_chars]
-    except Exception:  # noqa: BLE001 (any unreadable PDF: index its title and description only)
+    except Exception:  # any unreadable PDF: index its title and description only
         log.info("No text read from PDF %s", path.name, exc_info=True)
         return ""
