@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from forum.buttons import press
 from forum.errors import DomainError, InvalidInput, NotFound
 from forum.forms import BaseForm, show_error
 from forum.resources import policy, queries, services
@@ -169,19 +170,11 @@ def edit_resource(resource_id: int):
 
 
 def _act(resource_id: int, action, done: str):
-    """A curator's one-button action: run it, say what happened, go back to the resource."""
+    """A curator's one-button action on a resource, then back to it."""
     resource = load_resource(resource_id)
     policy.require_curator(current_user)
-    if not BaseForm().validate_on_submit():
-        flash("The form had expired. Try again.", "error")
-    else:
-        try:
-            action(resource)
-        except InvalidInput as error:
-            flash(error.message, "error")
-        else:
-            flash(done, "success")
-    return redirect(url_for("resources.show_resource", resource_id=resource.id), 303)
+    return press(lambda: action(resource), done=done,
+                 back=url_for("resources.show_resource", resource_id=resource.id))
 
 
 @bp.post("/resources/<int:resource_id>/approve")

@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from forum.buttons import press
 from forum.errors import DomainError, InvalidInput, NotFound
 from forum.forms import BaseForm, show_error
 from forum.resources.queries import choices
@@ -156,14 +157,8 @@ def express_interest(offer_id: int):
 
 def _offer_action(offer_id: int, action, done: str):
     offer = load_offer(offer_id)
-    if BaseForm().validate_on_submit():
-        try:
-            action(offer)
-        except InvalidInput as error:
-            flash(error.message, "error")
-        else:
-            flash(done, "success")
-    return redirect(url_for("shadowing.show_offer", offer_id=offer.id), 303)
+    return press(lambda: action(offer), done=done,
+                 back=url_for("shadowing.show_offer", offer_id=offer.id))
 
 
 @bp.post("/<int:offer_id>/close")
@@ -208,14 +203,8 @@ def show_interest(interest_id: int):
 
 def _interest_action(interest_id: int, action, done: str):
     interest = load_interest(interest_id)
-    if BaseForm().validate_on_submit():
-        try:
-            action(interest)
-        except InvalidInput as error:
-            flash(error.message, "error")
-        else:
-            flash(done, "success")
-    return redirect(url_for("shadowing.show_interest", interest_id=interest.id), 303)
+    return press(lambda: action(interest), done=done,
+                 back=url_for("shadowing.show_interest", interest_id=interest.id))
 
 
 @bp.post("/interests/<int:interest_id>/accept")

@@ -211,3 +211,14 @@ def test_visitors_never_see_a_members_email(client, db):
 def test_services_alone_refuse_visitors_suggesting(db):
     with pytest.raises(PermissionDenied):
         services.add_resource(None, services.ResourceInput(title="x", kind=ResourceKind.LINK))
+
+
+def test_a_long_library_pages_with_next_and_previous(client, db):
+    admin = factories.admin()
+    for i in range(31):
+        resource(admin, title=f"Resource {i:02}")
+    first = client.get("/resources?sort=title").get_data(as_text=True)
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = client.get("/resources?sort=title&page=2").get_data(as_text=True)
+    assert second.count('class="thread-list__item"') == 1 and "Resource 30" in second
+    assert 'rel="prev"' in second
