@@ -22,7 +22,13 @@ REQUEST_MAX = services.RULES.max_bytes + 256 * 1024
 
 @bp.record_once
 def _template_globals(state) -> None:
-    state.app.jinja_env.globals.update(resource_policy=policy, resource_kinds=KIND_LABELS)
+    state.app.jinja_env.globals.update(resource_policy=policy, resource_kinds=KIND_LABELS,
+                                       resources_from_event=_from_event)
+
+
+def _from_event(event_id: int) -> list[Resource]:
+    """For the event's page: the readable resources that came from it (one query)."""
+    return queries.event_resources(current_user, event_id)
 
 
 def load_resource(resource_id: int) -> Resource:

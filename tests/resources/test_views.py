@@ -222,3 +222,15 @@ def test_a_long_library_pages_with_next_and_previous(client, db):
     second = client.get("/resources?sort=title&page=2").get_data(as_text=True)
     assert second.count('class="thread-list__item"') == 1 and "Resource 30" in second
     assert 'rel="prev"' in second
+
+
+def test_an_events_page_lists_the_resources_that_came_from_it(client, db):
+    from tests.events.conftest import make_event
+
+    admin = factories.admin()
+    event = make_event(admin, title="Delirium webinar")
+    resource(admin, title="Delirium recording", kind=ResourceKind.RECORDING, minutes=60, event=event)
+    resource(admin, title="Members-only notes", event=event, is_public=False)
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Resources from this event" in page and "Delirium recording" in page
+    assert "1 hour" in page and "Members-only notes" not in page
