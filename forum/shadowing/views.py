@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from forum.buttons import press
 from forum.errors import DomainError, InvalidInput, NotFound
 from forum.forms import BaseForm, show_error
+from forum.ratelimits import allow
 from forum.resources.queries import choices
 from forum.shadowing import policy, queries, services
 from forum.shadowing.forms import DoneForm, FilterForm, HideForm, InterestForm, OfferForm
@@ -144,6 +145,10 @@ def express_interest(offer_id: int):
     form = InterestForm()
     if not form.validate_on_submit():
         return _offer_page(offer, form, 422)
+    if not allow("shadowing_interest", str(current_user.id)):
+        form.message.errors = ["You have sent a lot of these recently. Wait an hour and try "
+                               "again: your message is still here."]
+        return _offer_page(offer, form, 429)
     try:
         interest = services.express_interest(current_user, offer, message=form.message.data or "",
                                              contact_details=form.contact_details.data or "",

@@ -158,3 +158,22 @@ def test_the_list_costs_the_same_queries_for_1_and_30_offers(client, db, count_q
         page = client.get("/shadowing").get_data(as_text=True)
     assert page.count('class="thread-list__item"') == 30
     assert many.count == one.count
+
+
+def test_expressing_interest_is_rate_limited_beside_the_message(app, database_url, tmp_path, db):
+    from forum.extensions import db as _db
+    from forum.members.models import User
+    from tests.conftest import rate_limited_app
+
+    host, member = factories.member(), factories.member()
+    offers = [offer(host, title=f"Clinic {i}").id for i in range(3)]
+    with rate_limited_app(app, database_url, tmp_path,
+                          SHADOWING_INTEREST_RATE_LIMIT="2 per hour") as limited:
+        client = limited.test_client()
+        with limited.app_context():
+            factories.sign_in(client, _db.session.get(User, member.id))
+            responses = [client.post(f"/shadowing/{i}/interest", data={"message": f"Hello {i}"})
+                         for i in offers]
+    assert [r.status_code for r in responses] == [303, 303, 429]
+    page = responses[-1].get_data(as_text=True)
+    assert "Wait an hour" in page and f"Hello {offers[-1]}" in page
