@@ -7,8 +7,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from forum.buttons import press
-from forum.errors import DomainError, InvalidInput, NotFound
+from forum.buttons import press, with_reason
+from forum.errors import DomainError, NotFound
 from forum.forms import BaseForm, show_error
 from forum.resources import policy, queries, services
 from forum.resources.forms import DeclineForm, FilterForm, ResourceForm
@@ -217,17 +217,10 @@ def restore(resource_id: int):
 def decline(resource_id: int):
     resource = load_resource(resource_id)
     policy.require_curator(current_user)
-    form = DeclineForm()
-    if form.validate_on_submit():
-        try:
-            services.decline_suggestion(current_user, resource, reason=form.reason.data or "")
-        except InvalidInput as error:
-            show_error(form, error)
-        else:
-            flash("Suggestion declined. We have told the member why.", "success")
-            return redirect(url_for("resources.suggestions"), 303)
-    return render_template("resources/decline.html", resource=resource, form=form), \
-        422 if form.errors else 200
+    return with_reason(
+        DeclineForm(), lambda reason: services.decline_suggestion(current_user, resource, reason=reason),
+        done="Suggestion declined. We have told the member why.",
+        back=url_for("resources.suggestions"), template="resources/decline.html", resource=resource)
 
 
 @bp.get("/resources/suggestions")

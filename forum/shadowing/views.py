@@ -8,8 +8,8 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forum.buttons import press
-from forum.errors import DomainError, InvalidInput, NotFound
+from forum.buttons import press, with_reason
+from forum.errors import DomainError, NotFound
 from forum.forms import BaseForm, show_error
 from forum.ratelimits import allow
 from forum.resources.queries import choices
@@ -181,17 +181,11 @@ def unhide_offer(offer_id: int):
 def hide_offer(offer_id: int):
     offer = load_offer(offer_id)
     policy.require_moderator(current_user)
-    form = HideForm()
-    if form.validate_on_submit():
-        try:
-            services.hide_offer(current_user, offer, reason=form.reason.data or "")
-        except InvalidInput as error:
-            show_error(form, error)
-        else:
-            flash("Hidden. Its author has been told why.", "success")
-            return redirect(url_for("shadowing.show_offer", offer_id=offer.id), 303)
-    return render_template("shadowing/hide.html", offer=offer, form=form), \
-        422 if form.errors else 200
+    return with_reason(
+        HideForm(), lambda reason: services.hide_offer(current_user, offer, reason=reason),
+        done="Hidden. Its author has been told why.",
+        back=url_for("shadowing.show_offer", offer_id=offer.id), template="shadowing/hide.html",
+        offer=offer)
 
 
 def _interest_page(interest: ShadowingInterest, form: DoneForm | None = None, status: int = 200):
