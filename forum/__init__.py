@@ -77,7 +77,7 @@ def _register_optional_blueprints(app: Flask) -> None:
     import importlib
 
     for name in ("moderation", "search", "admin", "pages", "qi", "feeds", "events", "cpd",
-                 "newsletter"):
+                 "newsletter", "resources", "shadowing"):
         try:
             module = importlib.import_module(f"forum.{name}.views")
         except ModuleNotFoundError as error:

@@ -107,6 +107,9 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
         # The @mention autocomplete asks once per keystroke pause.
         "MENTION_LOOKUP_RATE_LIMIT": env("FORUM_MENTION_LOOKUP_RATE_LIMIT",
                                          "60 per minute;600 per hour"),
+        # Per member: expressions of interest in shadowing offers (each one messages a member).
+        "SHADOWING_INTEREST_RATE_LIMIT": env("FORUM_SHADOWING_INTEREST_RATE_LIMIT",
+                                             "10 per hour;30 per day"),
         # How long an immediate email waits for more notifications to join it.
         "NOTIFY_BATCH_SECONDS": int(env("FORUM_NOTIFY_BATCH_SECONDS", "180")),
         # The newsletter: emails a second (its sender paces itself), how long one outbox run

@@ -305,6 +305,11 @@ def seed_demo() -> bool:
     from forum.newsletter.seed import seed_newsletter
 
     seed_newsletter(users, now)
+    from forum.resources.seed import seed_resources_demo
+    from forum.shadowing.seed import seed_shadowing_demo
+
+    seed_resources_demo(users)
+    seed_shadowing_demo(users)
     return True
 
 

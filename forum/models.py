@@ -38,6 +38,8 @@ from forum.qi.models import (
     WriteUp,
     writeup_professions,
 )
+from forum.resources.models import Resource, resource_professions
+from forum.shadowing.models import ShadowingInterest, ShadowingOffer
 from forum.uploads.models import Upload
 
 __all__ = [
@@ -76,8 +78,11 @@ __all__ = [
     "Reflection",
     "ReminderSent",
     "Report",
+    "Resource",
     "Revision",
     "Role",
+    "ShadowingInterest",
+    "ShadowingOffer",
     "Signup",
     "StaffNote",
     "Status",
@@ -90,6 +95,7 @@ __all__ = [
     "User",
     "WriteUp",
     "event_professions",
+    "resource_professions",
     "thread_professions",
     "writeup_professions",
 ]

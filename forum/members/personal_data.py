@@ -34,8 +34,8 @@ DOMAINS: dict[str, str] = {
     "cpd": "forum.cpd.personal_data",  # before events: its entries point at attendance
     "events": "forum.events.personal_data",
     "newsletter": "forum.newsletter.personal_data",
-    # "resources": "forum.resources.personal_data",
-    # "shadowing": "forum.shadowing.personal_data",
+    "resources": "forum.resources.personal_data",
+    "shadowing": "forum.shadowing.personal_data",
     "uploads": "forum.uploads.personal_data",  # after every domain that links to uploads
     "members": "forum.members.profile_data",
 }

@@ -177,6 +177,9 @@ class Sample:
     cpd: dict = field(default_factory=dict)  # the reader's CPD entry, reflection, certificate code
     # A sent newsletter (archive number 1), a draft, and a subscriber's confirm and unsubscribe links.
     newsletter: dict = field(default_factory=dict)
+    # Resources (a public guide, a members-only document, the reader's suggestion) and shadowing
+    # (the author's offer, the reader's accepted interest in it): their ids.
+    community: dict = field(default_factory=dict)
 
 
 LONG_BODY = """Hello all. We started a **lymphoedema** clinic in our practice last spring.
@@ -257,6 +260,7 @@ def sample(live_server) -> Sample:
         past_event_id = _past_event_example(db, organiser["id"], reader["id"], author["id"])
         cpd = _cpd_examples(db, organiser["id"], reader["id"])
         newsletter = _newsletter_examples(live_server, db, organiser["id"])
+        community = _community_examples(db, organiser["id"], author["id"], reader["id"])
     live_server.wait_for_outbox()
     return Sample(author=author, reader=reader, moderator=moderator, applicant=applicant,
                   board_slug="rehab-and-lymphoedema", alliance_slug="north-central-london",
@@ -264,7 +268,8 @@ def sample(live_server) -> Sample:
                   opening_id=opening_id, reply_ids=reply_ids, held_thread_id=held_thread_id,
                   long_thread_id=long_thread_id, branch_id=branch_id, organiser=organiser,
                   event_id=event_id, full_event_id=full_event_id, guest_tokens=guest_tokens,
-                  past_event_id=past_event_id, cpd=cpd, newsletter=newsletter)
+                  past_event_id=past_event_id, cpd=cpd, newsletter=newsletter,
+                  community=community)
 
 
 def _held_example(author) -> int:
@@ -335,6 +340,27 @@ def _newsletter_examples(live_server, db, organiser_id: int) -> dict:
     return {"sent_id": sent.id, "number": 1, "draft_id": draft.id,
             "confirm": subscribers.confirm_token(subscribers.find("sample.waiting@example.org")),
             "unsubscribe": subscribers.unsubscribe_token(confirmed)}
+def _community_examples(db, organiser_id: int, author_id: int, reader_id: int) -> dict:
+    """A public guide, a members-only document, the reader's suggestion; the author's
+    shadowing offer with the reader's interest in it, accepted."""
+    from forum.members.models import User
+    from forum.resources.models import ResourceKind
+    from forum.shadowing import services as shadowing
+    from tests.resources.helpers import resource
+    from tests.shadowing.helpers import offer
+
+    organiser, author, reader = (db.session.get(User, i) for i in (organiser_id, author_id, reader_id))
+    guide = resource(organiser, kind=ResourceKind.GUIDE, title="Spotting early lymphoedema",
+                     description="What to look for and measure.")
+    document = resource(organiser, kind=ResourceKind.DOCUMENT, title="Delirium webinar slides",
+                        is_public=False)
+    suggestion = resource(reader, title="The 4AT delirium test", url="https://www.the4at.com/")
+    posted = offer(author, title="Community lymphoedema clinic, Islington",
+                   contact_details="Clinic reception 020 7946 0123")
+    interest = shadowing.express_interest(reader, posted, message="I would love to come.")
+    shadowing.accept_interest(author, interest)
+    return {"guide_id": guide.id, "document_id": document.id, "suggestion_id": suggestion.id,
+            "offer_id": posted.id, "interest_id": interest.id}
 
 
 def _event_examples(db, organiser_id: int, reader_id: int, author_id: int) -> tuple[int, int, dict]:

@@ -51,7 +51,7 @@ DOM_CHECK = """() => {
   const found = [];
   const written = '.post__body, .preview, .search-result__snippet, .search-result__title, ' +
     '#event-description, .qi-section .markdown, .qi-diagram__box, .qi-tree__box, ' +
-    '.result-list__snippet';
+    '.result-list__snippet, #guide-body';
   for (const el of document.querySelectorAll(written)) {
     for (const inner of el.querySelectorAll('*')) {
       const tag = inner.tagName.toLowerCase();

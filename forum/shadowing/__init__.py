@@ -1,0 +1,1 @@
+"""Shadowing: members offer (or ask for) a chance to spend time in another service."""
