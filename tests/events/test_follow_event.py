@@ -9,13 +9,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from forum.db import utcnow
 from forum.errors import InvalidInput
 from forum.events import outcomes, services, signups
 from forum.extensions import db
 from forum.notify import follows, preferences
 from forum.notify.models import Notification
 from tests import factories
-from tests.events.conftest import event_input, make_event
+from tests.events.conftest import event_input, make_event, move_start
 from tests.notify.test_emails import pass_batch_window, plain, set_mode, settle
 
 
@@ -164,6 +165,7 @@ def test_the_preferences_page_offers_qi_and_event_email(client, follower):
 
 
 def test_an_organiser_adds_the_recording_from_the_page(client, organiser, webinar):
+    move_start(webinar, utcnow() - timedelta(hours=3))  # the links are offered once it has begun
     factories.sign_in(client, organiser)
     assert "Learning outcomes, recording and slides" in client.get(
         f"/events/{webinar.id}").get_data(as_text=True)
