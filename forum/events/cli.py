@@ -56,3 +56,31 @@ def import_table(file: str, dry_run: bool) -> None:
         return
     click.echo(f"{len(parsed.rows)} events for {parsed.year}: {result.created} added, "
                f"{result.updated} updated, {result.unchanged} unchanged.")
+
+
+@events_cli.command("report")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="The calendar year.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
+              show_default=True)
+def report(year: int, fmt: str) -> None:
+    """The yearly report for funders: per event, then totals, by type, alliance, profession and
+    learning outcome (the same figures as /events/report)."""
+    from forum.events import reports
+
+    data = reports.year_report(year)
+    if fmt == "csv":
+        click.echo(reports.to_csv(reports.event_rows(data)), nl=False)
+        return
+    if not data.lines:
+        click.echo(f"No events were held in {year}.")
+        return
+    click.echo(f"Events in {year}\n")
+    click.echo(reports.as_table(reports.event_rows(data)))
+    click.echo("\n" + reports.as_table(reports.summary_rows(data)))
+    for stated in data.stated:
+        if not stated.agrees:
+            click.echo(f"\n{stated.source}: its Total row says \"{stated.stated}\" {stated.what}; "
+                       f"the rows add up to {stated.counted:,}.")
+    if data.not_yet_held:
+        click.echo(f"\n{data.not_yet_held} more events in {year} have not happened yet and are "
+                   "not counted.")
