@@ -187,3 +187,4 @@ def guest_done(event_id: int):
 
 
 from forum.events import manage  # noqa: E402, F401  (the organisers' routes, on this blueprint)
+from forum.events import report_views  # noqa: E402, F401  (the yearly report, on this blueprint)
