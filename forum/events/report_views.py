@@ -31,8 +31,9 @@ class ReportChart:
 
 def _year() -> int:
     this_year = london.local(utcnow()).year
-    year = request.args.get("year", this_year, type=int)
-    if year is None or not 2000 <= year <= this_year + 5:
+    given = request.args.get("year", str(this_year)).strip()
+    year = int(given) if given.isdigit() and len(given) == 4 else 0
+    if not 2000 <= year <= this_year + 5:
         raise NotFound("No report for that year.")
     return year
 
