@@ -63,10 +63,20 @@ def test_the_demo_has_upcoming_public_events_and_one_is_full_with_a_waiting_list
     from forum.events.models import Event, Kind
 
     seed_demo()
-    events = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
+    events = db.session.scalars(select(Event).where(Event.imported_from == "")  # 2023: the past
+                                .order_by(Event.starts_at)).all()
     assert {e.kind for e in events} == {Kind.WEBINAR, Kind.FACE_TO_FACE}
     assert all(e.is_public and e.is_published for e in events)
     assert any(e.is_full and e.waiting_count for e in events)
     page = client.get("/events").get_data(as_text=True)
     assert all(e.title in page for e in events)
     assert client.get("/events.ics").data.count(b"BEGIN:VEVENT") == len(events)
+
+
+def test_the_demo_has_the_communitys_own_2023_and_events_to_come(db):
+    from forum.events import reports
+
+    seed_demo()
+    report = reports.year_report(2023)
+    assert (report.total.events, report.total.signups, report.total.attended) == (7, 647, 392)
+    assert report.stated[1].stated == "360 +"

@@ -186,5 +186,5 @@ def guest_done(event_id: int):
                            waiting=request.args.get("waiting") == "1")
 
 
-from forum.events import manage  # noqa: E402, F401  (the organisers' routes, on this blueprint)
-from forum.events import report_views  # noqa: E402, F401  (the yearly report, on this blueprint)
+# The organisers' routes and the yearly report, on this blueprint.
+from forum.events import manage, report_views  # noqa: E402, F401
