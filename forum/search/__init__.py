@@ -37,10 +37,12 @@ def sync() -> int:
 
 
 def init_app(app: Flask) -> None:
-    """Register the outbox handler, and make sure an index exists to search."""
+    """Register the outbox handler and the document kinds, and make sure an index exists."""
     from forum import outbox
+    from forum.search import kinds
     from forum.search.indexer import IndexBusy, ensure_index, handle_outbox
 
+    kinds.discover()  # every forum/<domain>/search_kind.py registers its kind
     outbox.register_handler("search", handle_outbox)
     with app.app_context():
         try:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from whoosh.query import And, AndMaybe, AndNot, Every, Or, Query, Term
 
+from forum.search import kinds
 from forum.search.analysis import (
     QUESTION_WORDS,
     STEM_MARK,
@@ -39,8 +40,9 @@ LEAD_BOOST = 1.5  # a QI write-up's aim and summary: below its title, above the 
 FIELD_BOOSTS = {"title": TITLE_BOOST, "lead": LEAD_BOOST, "body": 1.0, "tags": TAGS_BOOST}
 TEXT_FIELDS = ("title", "lead", "body", "tags")
 PAIRED = ("title", "lead", "body")  # fields with a "_pairs" field beside them
-# Kinds whose title is their own words (a reply only carries its thread's title).
-OWN_TITLE_KINDS = ("thread", "qi")
+# Kinds whose title is their own words (a reply only carries its thread's title): opening
+# posts and every registered kind (forum.search.kinds).
+OWN_TITLE_KINDS = ("thread",)
 EXACT_BOOST = 1.0  # the word as written scores again beside its stem: twice a stem cousin
 SYNONYM_BOOST = 0.9
 # A near spelling of a word no post has ("lymphodema"): found, but below the word as written.
@@ -69,7 +71,8 @@ class Built:
         if self.own_body:
             parts.append(_any_term(self.own_body))
         if self.own_title:
-            parts.append(And([Or([Term("kind", kind) for kind in OWN_TITLE_KINDS]),
+            own_kinds = (*OWN_TITLE_KINDS, *(kind.key for kind in kinds.all_kinds()))
+            parts.append(And([Or([Term("kind", kind) for kind in own_kinds]),
                               _any_term(self.own_title)]))
         return Or(parts) if parts else None
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from pickle import dumps
 from typing import Any
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
@@ -34,8 +34,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from forum.discussions.models import Post, Thread
+from forum.discussions.models import Post
+from forum.search import kinds
 from forum.search.analysis import ForumAnalyzer, TermCounts
+from forum.search.documents import post_document, professions_of, rows_stmt
 from forum.search.schema import CODEC
 
 BATCH = 2000
@@ -226,27 +228,18 @@ def partition(ids: list[int], parts: int) -> list[tuple[int, int]]:
 def documents(session: Session, first: int | None = None, last: int | None = None,
               progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
     """Search documents for every indexable post (with ids in first..last), in id order."""
-    from forum.search.indexer import _professions, _rows_stmt, post_document
-
-    stmt = _rows_stmt()
+    stmt = rows_stmt()
     if first is not None:
         stmt = stmt.where(Post.id >= first)
     if last is not None:
         stmt = stmt.where(Post.id <= last)
     stmt = stmt.order_by(Post.id).execution_options(yield_per=BATCH)
     for rows in session.execute(stmt).partitions(BATCH):
-        professions = _professions(session, {r.thread_id for r in rows})
+        professions = professions_of(session, {r.thread_id for r in rows})
         for row in rows:
             yield post_document(row, professions.get(row.thread_id, ()))
         if progress:
             progress(len(rows))
-
-
-def indexable_ids(session: Session) -> list[int]:
-    from forum.search.indexer import indexable_clause
-
-    return list(session.scalars(select(Post.id).join(Thread, Post.thread_id == Thread.id)
-                                .where(indexable_clause()).order_by(Post.id)))
 
 
 def _build_part(url: str, path: str, first: int, last: int, part: int, messages: Any) -> None:
@@ -308,14 +301,16 @@ def build_here(session: Session, path: Path, progress: Callable[[int], None] | N
     return count
 
 
-def add_writeups(session: Session, path: Path, progress: Callable[[int], None] | None = None) -> int:
-    """Index every published QI write-up into one more segment (there are few beside posts)."""
-    from forum.search import writeups
-
-    docs = writeups.documents_for(session, writeups.indexable_ids(session))
+def add_kinds(session: Session, path: Path, progress: Callable[[int], None] | None = None) -> int:
+    """Index every object of every registered kind (forum.search.kinds) into one more segment
+    (there are few beside posts)."""
+    docs: list[dict[str, Any]] = []
+    for kind in kinds.all_kinds():
+        found = kind.documents(session, kind.indexable_ids(session))
+        docs += (found[ident] for ident in sorted(found))
     if not docs:
         return 0
-    segment, count = build_segment(path, (docs[ident] for ident in sorted(docs)))
+    segment, count = build_segment(path, docs)
     commit_segments(path, [segment])
     if progress:
         progress(count)

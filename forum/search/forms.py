@@ -9,7 +9,7 @@ from wtforms.validators import Length, Optional
 
 from forum.community.models import Alliance, Board, Profession
 from forum.forms import BaseForm
-from forum.search.schema import KINDS
+from forum.search import kinds
 
 
 class SearchForm(BaseForm):
@@ -34,5 +34,5 @@ class SearchForm(BaseForm):
         self.board.choices = [("", "All boards")] + [(b.slug, b.name) for b in boards]
         self.alliance.choices = [("", "All alliances")] + [(a.slug, a.name) for a in alliances]
         self.profession.choices = [("", "All professions")] + [(p.slug, p.name) for p in professions]
-        self.kind.choices = [("", "Everything"), *KINDS.items()]
+        self.kind.choices = [("", "Everything"), *kinds.filter_choices().items()]
         self.sort.choices = [("relevance", "Best match"), ("newest", "Newest first")]

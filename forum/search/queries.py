@@ -13,10 +13,9 @@ from typing import Any
 
 from whoosh.query import Every, Require
 
-from forum.search import engine, fuzzy, writeups
+from forum.search import engine, fuzzy, kinds
 from forum.search.analysis import index_words
 from forum.search.building import Built, build_query
-from forum.search.indexer import reading
 from forum.search.parsing import QuerySyntaxError, cut, parse, plain_words
 from forum.search.results import (
     POSTS_PER_GROUP,
@@ -27,6 +26,7 @@ from forum.search.results import (
     page_of,
     result_groups,
 )
+from forum.search.store import reading
 from forum.search.suggestions import suggest
 from forum.search.visibility import Filters, index_filter, load_posts, recheck_all
 
@@ -120,11 +120,12 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
         ranked_ids, thread_of = recheck_all(all_ids, ranked_ids, viewer, filters)
         thread_order = list(dict.fromkeys(thread_of[post_id] for post_id, _, _ in ranked_ids))
         totals = Counter(thread_of[post_id] for post_id in thread_of if post_id in own_ids)
-        # A write-up is one match, whichever of its fields matched.
-        totals.update({n: 1 for n in thread_of if writeups.is_writeup(n) and n not in totals})
+        # Another kind's object is one match, whichever of its fields matched.
+        for numbers in kinds.split(thread_of)[1].values():
+            totals.update({n: 1 for n in numbers if n not in totals})
         results.total = sum(totals.values())
         results.total_groups = len(thread_order)
-        results.writeup_total = sum(1 for n in thread_order if writeups.is_writeup(n))
+        results.kind_totals = kinds.count_by_kind(thread_order)
         ranked_ids = page_of(ranked_ids, thread_of, page, per_page, one_thread=one_thread)
     else:
         thread_order = [group for group, _ in window]
@@ -132,16 +133,15 @@ def search(query: str, *, viewer: Any, filters: Filters | dict | None = None, pa
             listed = [ranked for ranked in ranked_ids if ranked[2]]
             ranked_ids = listed[(page - 1) * per_page:] or ranked_ids[:1]
     posts = load_posts([post_id for post_id, _, _ in ranked_ids], viewer, filters)
-    found_writeups = writeups.load_writeups(
-        [n for n, _, _ in ranked_ids if writeups.is_writeup(n)], viewer, filters)
+    found_items = kinds.load_numbers([n for n, _, _ in ranked_ids], viewer, filters)
     if not exact:  # counted in the index (which holds only what some audience may read)
         dropped = [post_id for post_id, _, own in ranked_ids
-                   if own and post_id not in posts and post_id not in found_writeups]
+                   if own and post_id not in posts and post_id not in found_items]
         results.total = max(0, matches.own_total - len(dropped))
         results.total_groups = len(group_ids)
-        results.writeup_total = int((group_ids >= writeups.OFFSET).sum())
+        results.kind_totals = kinds.count_by_kind(group_ids)
         results.approximate = True
     results.groups = result_groups(ranked_ids, posts, built, per_page, results._rank, totals,
                                    thread_order, per_group=per_page if one_thread else POSTS_PER_GROUP,
-                                   found_writeups=found_writeups)
+                                   found_items=found_items)
     return results

@@ -12,15 +12,16 @@ from markupsafe import Markup, escape
 
 from forum.discussions.models import Post, Thread
 from forum.markup import to_text
-from forum.qi.models import WriteUp
-from forum.search import writeups
+from forum.search import kinds
 from forum.search.analysis import (
     STOPLIST,
     split_words,
     stem_word,
 )
 from forum.search.building import Built
+from forum.search.kinds import DocumentKind, KindHit
 from forum.search.visibility import Filters, profession_names
+from forum.templating import plural
 
 POSTS_PER_GROUP = 3
 
@@ -37,22 +38,30 @@ class Hit:
 
 @dataclass
 class ResultGroup:
-    thread: Thread | None  # None for a QI write-up, which is listed as itself
+    thread: Thread | None  # None for another kind's object (a QI write-up), listed as itself
     title_html: Markup
     hits: list[Hit]  # its best matches in their own words (none: found through the thread)
     total: int = 0  # every match in the discussion ("Show all 6 matching posts")
     terms: frozenset[str] = frozenset()  # the search's stems, to highlight its names
     professions: list[str] = field(default_factory=list)  # the thread's profession tags
-    writeup: WriteUp | None = None  # a QI write-up's group: the write-up, not a discussion
-    snippet: Markup | None = None  # a write-up's best passage
+    # Another kind's object (forum.search.kinds): its kind, what it shows, its number.
+    kind: DocumentKind | None = None
+    item: KindHit | None = None
+    number: int | None = None
+    snippet: Markup | None = None  # its best passage
 
     @property
     def key(self) -> int:
-        """The group's number (forum.search.writeups for a write-up's)."""
-        if self.writeup is not None:
-            return writeups.object_id(self.writeup.id)
+        """The group's number: the thread's id, or the object's number in the index."""
+        if self.number is not None:
+            return self.number
         assert self.thread is not None
         return self.thread.id
+
+    @property
+    def ident(self) -> int | None:
+        """Another kind's object: its own id."""
+        return None if self.kind is None or self.number is None else self.kind.ident(self.number)
 
     def mark(self, text: str) -> Markup:
         """A board, alliance or profession name with the words the search matched in <mark>."""
@@ -65,9 +74,9 @@ class SearchResults:
     filters: Filters
     page: int
     per_page: int
-    total: int = 0  # matching posts (and write-ups) the viewer may see
-    total_groups: int = 0  # discussions (and write-ups) they are in
-    writeup_total: int = 0  # of those, QI write-ups (each its own group)
+    total: int = 0  # matching posts (and other kinds' objects) the viewer may see
+    total_groups: int = 0  # discussions (and other kinds' objects) they are in
+    kind_totals: dict[str, int] = field(default_factory=dict)  # of those, each kind's (own groups)
     groups: list[ResultGroup] = field(default_factory=list)
     notice: str | None = None
     suggestion: str | None = None
@@ -89,12 +98,28 @@ class SearchResults:
         return self.filters.thread_id
 
     @property
+    def other_total(self) -> int:
+        return sum(self.kind_totals.values())
+
+    @property
     def post_total(self) -> int:
-        return self.total - self.writeup_total
+        return self.total - self.other_total
 
     @property
     def discussion_total(self) -> int:
-        return self.total_groups - self.writeup_total
+        return self.total_groups - self.other_total
+
+    @property
+    def counted(self) -> str:
+        """ "About 2 QI write-ups, 1 event and 5 posts in 3 discussions" (the heading)."""
+        parts = [plural(self.kind_totals[kind.key], kind.noun, kind.plural_noun)
+                 for kind in kinds.all_kinds() if self.kind_totals.get(kind.key)]
+        if self.discussion_total or not parts:
+            posts = (f"{plural(self.post_total, 'post')} in "
+                     if self.post_total or not self.discussion_total else "")
+            parts.append(posts + plural(self.discussion_total, "discussion"))
+        text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return ("About " if self.approximate else "") + text
 
     @property
     def pages(self) -> int:
@@ -209,36 +234,31 @@ def page_of(ranked_ids: list[Ranked], thread_of: dict[int, int], page: int, per_
     return [ranked for ranked in ranked_ids if ranked[0] in page_ids]
 
 
-def writeup_text(writeup: WriteUp) -> str:
-    """A write-up's own words, for its snippet: summary and aim first."""
-    return " ".join(to_text(getattr(writeup, f"{name}_html"))
-                    for name in ("summary", "aim", "background", "results", "learning"))
-
-
 def result_groups(ranked_ids: list[Ranked], posts: dict[int, Post], built: Built, per_page: int,
                   rank_of: dict[int, int], totals: dict[int, int], thread_order: list[int],
                   *, per_group: int = POSTS_PER_GROUP,
-                  found_writeups: dict[int, WriteUp] | None = None) -> list[ResultGroup]:
+                  found_items: dict[int, tuple[DocumentKind, KindHit]] | None = None
+                  ) -> list[ResultGroup]:
     """Hits grouped by discussion, the discussions in `thread_order` (each by its best match),
     with highlighted titles and snippets. A post that matched only through its thread puts
-    the thread on the page, not itself. A write-up (in `found_writeups`, by its number) is a
-    group of its own."""
-    found_writeups = found_writeups or {}
+    the thread on the page, not itself. Another kind's object (in `found_items`, by its
+    number) is a group of its own."""
+    found_items = found_items or {}
     position = {thread_id: n for n, thread_id in enumerate(thread_order)}
     present = {posts[post_id].thread_id for post_id, _, _ in ranked_ids if post_id in posts}
-    present.update(number for number, _, _ in ranked_ids if number in found_writeups)
+    present.update(number for number, _, _ in ranked_ids if number in found_items)
     keep = set(sorted(present, key=lambda t: position.get(t, len(position)))[:per_page])
     terms = frozenset(built.highlight_terms)
     groups: dict[int, ResultGroup] = {}
     for rank, (post_id, score, own) in enumerate(ranked_ids):
-        writeup = found_writeups.get(post_id)
-        if writeup is not None:
+        if post_id in found_items:
             if post_id in keep and post_id not in groups:
+                kind, item = found_items[post_id]
                 rank_of[post_id] = rank
                 groups[post_id] = ResultGroup(
-                    thread=None, writeup=writeup, hits=[], total=1, terms=terms,
-                    title_html=highlight_text(writeup.title, built.highlight_terms, whole=True),
-                    snippet=highlight_text(writeup_text(writeup), built.highlight_terms))
+                    thread=None, kind=kind, item=item, number=post_id, hits=[], total=1,
+                    terms=terms, title_html=highlight_text(item.title, built.highlight_terms, whole=True),
+                    snippet=highlight_text(item.snippet_text, built.highlight_terms))
             continue
         post = posts.get(post_id)
         if post is None or post.thread_id not in keep:

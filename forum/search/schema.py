@@ -1,12 +1,13 @@
 """The shape of a search document. One schema serves every kind of document.
 
-Kinds: "thread" (a discussion's opening post, which carries the title), "reply", "qi" (a
-published QI write-up), and later "event" and "resource". Each document names the object it
-stands for (`kind` + `object_id`, key "post:12") and the group it is shown under on the
-results page (`group`: the discussion thread's id). Other kinds take their numbers above
-GROUP_OFFSETS: a write-up's object id and group are both GROUP_OFFSETS["qi"] + its id, so a
-match's number says what it is and a write-up is listed as itself, never inside its own
-discussion thread (forum.search.writeups). New kinds need new builders, not a new schema.
+Kinds: "thread" (a discussion's opening post, which carries the title), "reply", and the
+registered document kinds (forum.search.kinds: "qi" for published QI write-ups, then "event"
+and "resource"). Each document names the object it stands for (`kind` + `object_id`, key
+"post:12") and the group it is shown under on the results page (`group`: the discussion
+thread's id). Other kinds take their numbers above GROUP_OFFSETS: a write-up's object id and
+group are both GROUP_OFFSETS["qi"] + its id, so a match's number says what it is and a
+write-up is listed as itself, never inside its own discussion thread. New kinds need a
+kind module, not a new schema.
 
 Text fields by weight: `title`, then `lead` (a write-up's aim and summary; posts have none),
 then `body`, then `tags`.
@@ -49,10 +50,10 @@ class Words(TEXT):
         super().__init__(analyzer=analyzer, phrase=False, field_boost=field_boost)
         self.format = TermCounts(field_boost=field_boost)
 
-KINDS = {
+# The kinds of post; other kinds (QI write-ups, events …) register in forum.search.kinds.
+POST_KINDS = {
     "thread": "Opening posts",
     "reply": "Replies",
-    "qi": "QI write-ups",
 }
 
 AUDIENCES = ("public", "members")

@@ -8,13 +8,11 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from forum.discussions import queries as reference
-from forum.qi.models import SETTING_LABELS, STATUS_LABELS
-from forum.search import explain
+from forum.search import explain, kinds
 from forum.search import search as run_search
 from forum.search.forms import SearchForm
 from forum.search.held import held_matches
 from forum.search.queries import Filters
-from forum.search.schema import KINDS
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 10
@@ -40,7 +38,7 @@ def _filters(form: SearchForm, boards, alliances, professions) -> tuple[Filters,
             continue
         chosen[name] = match
         values[key] = 0 if name == "alliance" and reference.is_pan_london(match) else match.id
-    if form.kind.data in KINDS:
+    if form.kind.data in kinds.filter_choices():
         values["kind"] = form.kind.data
     elif form.kind.data:
         form.kind.errors = ["Choose what to show from the list"]
@@ -82,6 +80,5 @@ def search():
         offers = {name: [o for o in explain.named(results.words, options) if o != chosen.get(name)]
                   for name, options in (("profession", professions), ("alliance", alliances))}
     return render_template("search/search.html", form=form, results=results, chosen=chosen,
-                           kinds=KINDS, understood=understood, offers=offers,
-                           qi_status_labels=STATUS_LABELS, qi_setting_labels=SETTING_LABELS,
+                           kinds=kinds.filter_choices(), understood=understood, offers=offers,
                            held_posts=held_matches(current_user, form.q.data or ""))

@@ -17,9 +17,9 @@ from forum.discussions.models import Post, Thread, thread_professions
 from forum.discussions.queries import PAN_LONDON_SLUG
 from forum.extensions import db
 from forum.members.models import User
-from forum.search import writeups
+from forum.search import kinds
 from forum.search.building import author_query
-from forum.search.indexer import indexable_clause, timestamp
+from forum.search.documents import indexable_clause, timestamp
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _sql_filters(stmt, filters: Filters):
     if filters.profession_id is not None:
         stmt = stmt.where(Thread.id.in_(select(thread_professions.c.thread_id).where(
             thread_professions.c.profession_id == filters.profession_id)))
-    if filters.kind == writeups.KIND:
+    if kinds.get(filters.kind) is not None:  # another kind of document: no post
         stmt = stmt.where(false())
     elif filters.kind:
         stmt = stmt.where(Post.is_opening.is_(filters.kind == "thread"))
@@ -122,20 +122,19 @@ def recheck_all(all_ids: list[int], ranked_ids: list[tuple[int, Any, bool]], vie
                 filters: Filters) -> tuple[list[tuple[int, Any, bool]], dict[int, int]]:
     """Every match (at most RECHECK_ALL: one statement per kind) through the visibility rule:
     the visible ones in rank order, and the group each is in (a discussion, or a write-up's
-    own number: see forum.search.writeups)."""
-    post_ids = [i for i in all_ids if not writeups.is_writeup(i)]
+    own number: see forum.search.kinds)."""
+    post_ids, _ = kinds.split(all_ids)
     thread_of: dict[int, int] = dict(db.session.execute(
         _visible(select(Post.id, Post.thread_id), viewer, filters).where(Post.id.in_(post_ids))
     ).all()) if post_ids else {}
-    numbers = [i for i in all_ids if writeups.is_writeup(i)]
-    thread_of.update((n, n) for n in writeups.visible_numbers(numbers, viewer, filters))
+    thread_of.update((n, n) for n in kinds.visible_numbers(all_ids, viewer, filters))
     return [ranked for ranked in ranked_ids if ranked[0] in thread_of], thread_of
 
 
 def load_posts(post_ids: list[int], viewer: Any, filters: Filters) -> dict[int, Post]:
     """The posts to show, with what the page needs, in one query through the visibility rule
-    (write-ups' numbers among the ids are left to `load_writeups`)."""
-    post_ids = [i for i in post_ids if not writeups.is_writeup(i)]
+    (other kinds' numbers among the ids are left to forum.search.kinds.load_numbers)."""
+    post_ids, _ = kinds.split(post_ids)
     if not post_ids:
         return {}
     stmt = _visible(select(Post), viewer, filters).where(Post.id.in_(post_ids)).options(

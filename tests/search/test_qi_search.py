@@ -8,9 +8,9 @@ import re
 import pytest
 
 from forum.qi import moderation, services
+from forum.qi.search_kind import object_id
 from forum.search import search
 from forum.search.indexer import indexed_object_ids, rebuild
-from forum.search.writeups import object_id
 from tests import factories as f
 
 
@@ -37,7 +37,7 @@ def writeup(author, *, title="Holistic needs assessments at cancer care reviews"
 def found(query: str, viewer=None, **filters) -> list[int]:
     """Write-up ids among the first page's results, in rank order."""
     results = search(query, viewer=viewer, filters=filters or None, per_page=100)
-    return [g.writeup.id for g in results.groups if g.writeup is not None]
+    return [g.ident for g in results.groups if g.kind is not None and g.kind.key == "qi"]
 
 
 def test_a_published_writeup_is_found_by_a_word_of_its_title_and_of_its_aim(author, reader, sync):
@@ -144,10 +144,10 @@ def test_writeups_and_posts_with_the_same_number_are_not_confused(author, reader
     thread = f.thread(author, title="Rotas", body="Who covers lymphoedema on Fridays?")
     sync()
     results = search("lymphoedema", viewer=reader, per_page=100)
-    assert {g.writeup.id for g in results.groups if g.writeup} == {w.id}
+    assert {g.ident for g in results.groups if g.kind} == {w.id}
     # Its own discussion (opened on publishing) is a discussion like any other.
     assert {g.thread.id for g in results.groups if g.thread} == {thread.id, w.thread_id}
-    assert results.writeup_total == 1 and results.total == 3 and results.total_groups == 3
+    assert results.kind_totals == {"qi": 1} and results.total == 3 and results.total_groups == 3
     assert results.post_total == 2 and results.discussion_total == 2
 
 
@@ -156,11 +156,11 @@ def test_the_kind_filter_shows_only_writeups_and_a_board_filter_leaves_them_out(
     f.thread(author, title="Lymphoedema rotas", body="Who covers lymphoedema?")
     sync()
     results = search("lymphoedema", viewer=reader, filters={"kind": "qi"})
-    assert [g.writeup.id for g in results.groups] == [w.id]
+    assert [g.ident for g in results.groups] == [w.id]
     by_board = search("lymphoedema", viewer=reader, filters={"board_id": f.board().id})
-    assert all(g.writeup is None for g in by_board.groups) and by_board.groups
+    assert all(g.kind is None for g in by_board.groups) and by_board.groups
     replies = search("lymphoedema", viewer=reader, filters={"kind": "reply"})
-    assert all(g.writeup is None for g in replies.groups)
+    assert all(g.kind is None for g in replies.groups)
 
 
 def test_the_results_page_shows_a_writeup_as_itself(author, reader, client, sync):

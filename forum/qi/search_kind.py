@@ -1,8 +1,7 @@
-"""QI write-ups as search documents (kind "qi"), and their SQL re-check.
+"""QI write-ups as a search document kind ("qi"), and their SQL re-check.
 
-A write-up is one document, in a group of its own: its object id and its group are the same
-number, GROUP_OFFSETS["qi"] + the write-up's id, so a match's number alone says it is a
-write-up (post ids stay far below the offset) and results never mix it with a discussion.
+A write-up is one document, in a group of its own (forum.search.kinds): its object id and its
+group are the same number, GROUP_OFFSETS["qi"] + the write-up's id.
 The title is the title field (boosted); the aim and summary are the lead field (next); every
 other text of the write-up (background, results, learning, how to replicate, the driver
 diagram, measures' names, definitions and notes, PDSA cycles, captions) is the body.
@@ -18,11 +17,11 @@ from collections.abc import Iterable
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from forum.community.models import Alliance
-from forum.discussions.queries import PAN_LONDON_SLUG
+from forum.discussions.queries import PAN_LONDON_NAME, PAN_LONDON_SLUG, is_pan_london
 from forum.extensions import db
 from forum.markup import to_text
 from forum.qi.models import (
@@ -35,6 +34,7 @@ from forum.qi.models import (
     writeup_professions,
 )
 from forum.qi.policy import readable_condition
+from forum.search.kinds import DocumentKind, KindHit, Renamed, register_kind
 from forum.search.schema import GROUP_OFFSETS
 
 OFFSET = GROUP_OFFSETS["qi"]
@@ -43,16 +43,8 @@ CHUNK = 500
 
 
 def object_id(writeup_id: int) -> int:
+    """A write-up's number in the index."""
     return OFFSET + writeup_id
-
-
-def is_writeup(number: int) -> bool:
-    """Whether a match's object id (or group) stands for a write-up."""
-    return number >= OFFSET
-
-
-def writeup_id(number: int) -> int:
-    return number - OFFSET
 
 
 def indexable_clause():
@@ -68,19 +60,18 @@ def indexable_ids(session: Session) -> list[int]:
     return list(session.scalars(select(WriteUp.id).where(indexable_clause()).order_by(WriteUp.id)))
 
 
-def ids_filed_under(session: Session, *, author_ids: Iterable[int] = (),
-                    alliance_ids: Iterable[int] = (), profession_ids: Iterable[int] = ()) -> set[int]:
+def ids_filed_under(session: Session, renamed: Renamed) -> set[int]:
     """Write-ups whose documents carry a renamed member's, alliance's or profession's name."""
     conditions = []
-    if author_ids := sorted(author_ids):
+    if author_ids := sorted(renamed.author_ids):
         team = select(TeamMember.writeup_id).where(TeamMember.user_id.in_(author_ids))
         conditions += [WriteUp.author_id.in_(author_ids), WriteUp.id.in_(team)]
-    if alliance_ids := sorted(alliance_ids):
+    if alliance_ids := sorted(renamed.alliance_ids):
         conditions.append(WriteUp.alliance_id.in_(alliance_ids))
         pan_london = select(Alliance.id).where(Alliance.slug == PAN_LONDON_SLUG,
                                                Alliance.id.in_(alliance_ids))
         conditions.append(and_(WriteUp.alliance_id.is_(None), pan_london.exists()))
-    if profession_ids := sorted(profession_ids):
+    if profession_ids := sorted(renamed.profession_ids):
         conditions.append(WriteUp.id.in_(select(writeup_professions.c.writeup_id).where(
             writeup_professions.c.profession_id.in_(profession_ids))))
     if not conditions:
@@ -93,7 +84,7 @@ def _texts(*parts: str) -> str:
 
 
 def writeup_document(writeup: WriteUp, notes: dict[int, list[str]], pan_london: str) -> dict[str, Any]:
-    """The search document of a loaded write-up (team, drivers, measures and cycles loaded;
+    """The search fields of a loaded write-up (team, drivers, measures and cycles loaded;
     `notes`: each measure's data-point notes, as HTML)."""
     lead = _texts(to_text(writeup.aim_html), to_text(writeup.summary_html))
     rest = [to_text(getattr(writeup, f"{name}_html")) for name in
@@ -115,39 +106,24 @@ def writeup_document(writeup: WriteUp, notes: dict[int, list[str]], pan_london: 
              STATUS_LABELS.get(writeup.status, "")]
     names = [writeup.author.display_name] + [m.user.display_name for m in writeup.team
                                              if m.user_id != writeup.author_id]
-    number = object_id(writeup.id)
     return {
-        "doc_key": f"qi:{writeup.id}",
-        "kind": KIND,
-        "object_id": number,
-        "group": number,
-        "group_key": f"qi:{writeup.id}",  # never a thread's: "one discussion" leaves it out
         "title": writeup.title,
-        "title_pairs": writeup.title,
         "lead": lead,
-        "lead_pairs": lead,
         "body": body,
-        "body_pairs": body,
         "author": " \n".join(names),
         "author_id": str(writeup.author_id),
         "alliance": ("0" if alliance is None or alliance.slug == PAN_LONDON_SLUG
                      else str(writeup.alliance_id)),
         "professions": " ".join(str(p.id) for p in writeup.professions),
         "tags": " \n".join(tag for tag in tags if tag),
-        "created": _timestamp(writeup),
+        "created": writeup.published_at or writeup.created_at,
         "audience": "public" if writeup.is_public else "members",
     }
 
 
-def _timestamp(writeup: WriteUp) -> int:
-    from forum.search.indexer import timestamp
-
-    return timestamp(writeup.published_at or writeup.created_at)
-
-
 def documents_for(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Documents of the indexable write-ups among `ids`, keyed by write-up id (a fixed number
-    of queries per chunk of CHUNK write-ups)."""
+    """Search fields of the indexable write-ups among `ids`, keyed by write-up id (a fixed
+    number of queries per chunk of CHUNK write-ups)."""
     ids = sorted(set(ids))
     pan_london = session.scalar(select(Alliance.name).where(Alliance.slug == PAN_LONDON_SLUG)) or ""
     docs: dict[int, dict[str, Any]] = {}
@@ -177,11 +153,8 @@ def documents_for(session: Session, ids: Iterable[int]) -> dict[int, dict[str, A
 # --- the re-check --------------------------------------------------------------------------
 
 def _sql_filters(stmt, filters: Any):
-    """The search's filters in SQL, as they apply to write-ups (they are on no board and in
-    no discussion; "kind" keeps them only when it asks for them)."""
-    if (filters.board_id is not None or filters.thread_id is not None
-            or (filters.kind and filters.kind != KIND)):
-        return stmt.where(false())
+    """The search's filters in SQL, as they apply to write-ups (a board, a discussion or
+    another kind never reaches here: forum.search.kinds.DocumentKind.excluded)."""
     if filters.alliance_id is not None:
         if filters.alliance_id == 0:
             stmt = stmt.where(or_(WriteUp.alliance_id.is_(None), WriteUp.alliance_id.in_(
@@ -206,20 +179,35 @@ def _visible(stmt, viewer: Any, filters: Any):
     return _sql_filters(stmt.where(readable_condition(viewer), indexable_clause()), filters)
 
 
-def visible_numbers(numbers: Iterable[int], viewer: Any, filters: Any) -> set[int]:
-    """Which of these object ids (write-ups' numbers) the viewer may see in search."""
-    ids = sorted({writeup_id(n) for n in numbers})
-    if not ids:
-        return set()
-    found = db.session.scalars(_visible(select(WriteUp.id), viewer, filters).where(WriteUp.id.in_(ids)))
-    return {object_id(i) for i in found}
+def visible_ids(ids: list[int], viewer: Any, filters: Any) -> set[int]:
+    """Which of these write-ups the viewer may see in search."""
+    return set(db.session.scalars(_visible(select(WriteUp.id), viewer, filters).where(WriteUp.id.in_(ids))))
 
 
-def load_writeups(numbers: Iterable[int], viewer: Any, filters: Any) -> dict[int, WriteUp]:
-    """The write-ups to show, keyed by object id, through the same rule (one query)."""
-    ids = sorted({writeup_id(n) for n in numbers})
-    if not ids:
-        return {}
+def writeup_text(writeup: WriteUp) -> str:
+    """A write-up's own words, for its snippet: summary and aim first."""
+    return " ".join(to_text(getattr(writeup, f"{name}_html"))
+                    for name in ("summary", "aim", "background", "results", "learning"))
+
+
+def load(ids: list[int], viewer: Any, filters: Any) -> dict[int, KindHit]:
+    """The write-ups to list, through the same rule (one query)."""
     stmt = _visible(select(WriteUp), viewer, filters).where(WriteUp.id.in_(ids)).options(
         joinedload(WriteUp.alliance), joinedload(WriteUp.author))
-    return {object_id(w.id): w for w in db.session.scalars(stmt).unique()}
+    found: dict[int, KindHit] = {}
+    for writeup in db.session.scalars(stmt).unique():
+        alliance = writeup.alliance
+        where = PAN_LONDON_NAME if is_pan_london(alliance) else alliance.name
+        found[writeup.id] = KindHit(
+            title=writeup.title, endpoint="qi.show_writeup", url_values={"writeup_id": writeup.id},
+            snippet_text=writeup_text(writeup), date=writeup.published_at, date_label="Shared",
+            facts=[STATUS_LABELS.get(writeup.status, writeup.status),
+                   SETTING_LABELS.get(writeup.setting, writeup.setting), where],
+            link_text="Read this QI project", item=writeup)
+    return found
+
+
+WRITEUPS = register_kind(DocumentKind(
+    key=KIND, label="QI write-ups", noun="QI write-up", badge="QI project", offset=OFFSET,
+    indexable_ids=indexable_ids, indexable_count=indexable_count, documents_for=documents_for,
+    load=load, visible_ids=visible_ids, ids_filed_under=ids_filed_under))
