@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from forum.events import london
 from forum.events.models import Event, EventImport, EventOutcome, EventStatus, Kind
+from forum.events.services import reindex
 from forum.extensions import db
 from forum.markup import render
 from forum.qi.series import decode
@@ -297,6 +298,9 @@ def import_events(data: bytes, *, source: str, dry_run: bool = False,
         else:
             result.unchanged += 1
             state = "unchanged"
+        if state != "unchanged":
+            db.session.flush()
+            reindex(event)
         say(f"[{n}/{len(parsed.rows)}] {london.day_text(row.day)}: {row.title} ({state})")
     record = db.session.scalars(select(EventImport).where(EventImport.source == source)).first()
     if record is None:
