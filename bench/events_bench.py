@@ -111,7 +111,9 @@ def main() -> None:
     parser.add_argument("--database", help="a database URL (default: a new SQLite file)")
     args = parser.parse_args()
 
-    from forum import create_app
+    from events_list import _measure, bench_app
+    from events_list import _seed as seed_upcoming
+
     from forum.community.models import Alliance, Profession
     from forum.community.seed import seed_reference_data
     from forum.events import reports
@@ -120,10 +122,7 @@ def main() -> None:
     from tests import factories
 
     scratch = tempfile.TemporaryDirectory()
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI":
-                      args.database or f"sqlite:///{scratch.name}/forum.db",
-                      "SEARCH_DIR": f"{scratch.name}/index", "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "INPROCESS_WORKER": False, "SERVER_NAME": "bench.test"})
+    app = bench_app(args.database, scratch.name)
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -155,9 +154,6 @@ def main() -> None:
     print(f"  both: {total.events:,} events, {total.signups:,} signed up, {total.attended:,} attended")
     ms, sql, _ = _timed(app, page, args.runs)
     print(f"{'GET /events/report (page, chart by month)':<44} {ms:>10.1f} {sql:>6}")
-
-    from events_list import _measure
-    from events_list import _seed as seed_upcoming
 
     with app.app_context():
         seed_upcoming(db, 1000, admin_id, members[0])

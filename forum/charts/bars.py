@@ -8,13 +8,12 @@ each bar's <title> gives its figure to a mouse, and the page puts the same data 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from forum.charts.svg import _short, _tick_text, nice_ticks, safe_id
+from forum.charts.svg import _tick_text, grid, nice_ticks, safe_id
 
 VALUE_LABELS_UP_TO = 16  # groups; beyond this the figures crowd, and the table has them
 
@@ -78,18 +77,8 @@ def bar_chart(
            f'<title id="{cid}-title">{escape(title)}</title>', f'<desc id="{cid}-desc">{escape(desc)}</desc>',
            f'<defs>{"".join(_hatch(cid, s) for s in series if s.hatched)}</defs>',
            '<g class="chart-grid" aria-hidden="true">']
-    for t in ticks:
-        y = py(t)
-        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d8dde0"/>'
-                   f'<text class="chart-tick" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" '
-                   f'fill="#4c6272">{escape(_tick_text(t))}</text>')
-    every = max(1, math.ceil(n / max(1, plot_w // 64)))
-    for i in range(0, n, every):
-        out.append(f'<text class="chart-tick" x="{left + (i + 0.5) * step:.1f}" y="{top + plot_h + 18}" '
-                   f'text-anchor="middle" fill="#4c6272">{escape(_short(x_labels[i], 12))}</text>')
-    if y_label:
-        out.append(f'<text class="chart-axis-label" transform="translate(14 {top + plot_h / 2:.1f}) '
-                   f'rotate(-90)" text-anchor="middle" fill="#212b32">{escape(y_label)}</text>')
+    out.extend(grid(ticks, py, lambda i: left + (i + 0.5) * step, x_labels, y_label,
+                    box=(left, top, plot_w, plot_h), label_limit=12))
     out.append("</g>")
     for k, s in enumerate(series):
         paint = f"url(#{cid}-hatch-{escape(s.name)})" if s.hatched else escape(s.fill)
