@@ -183,3 +183,14 @@ def test_the_page_takes_the_same_number_of_queries_for_1_or_20_events(client, db
         assert client.get("/events/report?year=2025").get_data(as_text=True).count(
             'id="report-event-') == 20
     assert twenty.count == one.count
+
+
+def test_an_imported_event_page_shows_its_counts_not_places(client, year_2023):
+    from sqlalchemy import select
+
+    from forum.events.models import Event
+
+    event = _db.session.scalars(select(Event).where(Event.imported_signups == 230)).one()
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "230 signed up, 105 attended (from events-2023.tsv)" in page
+    assert "of None" not in page
