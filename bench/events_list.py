@@ -70,6 +70,17 @@ def _measure(app, client, path: str, requests: int) -> tuple[float, int]:
     return statistics.median(times) * 1000, len(statements)
 
 
+def bench_app(database: str | None, scratch: str):
+    """The app on `database` (default: a new SQLite file in `scratch`), with no worker."""
+    from forum import create_app
+
+    return create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI":
+                       database or f"sqlite:///{scratch}/forum.db",
+                       "SEARCH_DIR": f"{scratch}/index", "WTF_CSRF_ENABLED": False,
+                       "RATELIMIT_ENABLED": False, "INPROCESS_WORKER": False,
+                       "SERVER_NAME": "bench.test"})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1000)
@@ -77,16 +88,12 @@ def main() -> None:
     parser.add_argument("--database", help="a database URL (default: a new SQLite file)")
     args = parser.parse_args()
 
-    from forum import create_app
     from forum.community.seed import seed_reference_data
     from forum.extensions import db
     from tests import factories
 
     scratch = tempfile.TemporaryDirectory()
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI":
-                      args.database or f"sqlite:///{scratch.name}/forum.db",
-                      "SEARCH_DIR": f"{scratch.name}/index", "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "INPROCESS_WORKER": False, "SERVER_NAME": "bench.test"})
+    app = bench_app(args.database, scratch.name)
     with app.app_context():
         db.create_all()
         seed_reference_data()

@@ -7,6 +7,7 @@ from forum.discussions.models import Draft, Post, PostRevision, Thread, thread_p
 from forum.events.models import (
     Attendance,
     Event,
+    EventImport,
     EventOrganiser,
     EventOutcome,
     EventSpeaker,
@@ -59,6 +60,7 @@ __all__ = [
     "DriverNode",
     "EmailSettings",
     "Event",
+    "EventImport",
     "EventOrganiser",
     "EventOutcome",
     "EventSpeaker",

@@ -95,3 +95,10 @@ def test_the_demo_has_a_past_webinar_with_attendance_outcomes_and_feedback(db, c
     assert "Start of QI ideas" in outcomes.outcomes_of(event)
     assert feedback.summary(event).count == 4
     assert TITLE in client.get("/events?when=past").get_data(as_text=True)
+def test_the_demo_has_the_communitys_own_2023_and_events_to_come(db):
+    from forum.events import reports
+
+    seed_demo()
+    report = reports.year_report(2023)
+    assert (report.total.events, report.total.signups, report.total.attended) == (7, 647, 392)
+    assert report.stated[1].stated == "360 +"

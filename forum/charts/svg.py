@@ -152,20 +152,9 @@ def line_chart(
            f'role="img" aria-labelledby="{cid}-title {cid}-desc">',
            f'<title id="{cid}-title">{escape(title)}</title>', f'<desc id="{cid}-desc">{escape(desc)}</desc>',
            '<g class="chart-grid" aria-hidden="true">']
-    for t in ticks:
-        y = py(t)
-        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d8dde0"/>'
-                   f'<text class="chart-tick" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" '
-                   f'fill="#4c6272">{escape(_tick_text(t))}</text>')
-    every = max(1, math.ceil(n / max(1, plot_w // 64)))
-    for i in range(0, n, every):
-        out.append(f'<text class="chart-tick" x="{px(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
-                   f'fill="#4c6272">{escape(x_labels[i])}</text>')
+    out.extend(grid(ticks, py, px, x_labels, y_label, box=(left, top, plot_w, plot_h)))
     out.append(f'<path class="chart-axis" d="M{left} {top}V{top + plot_h}H{left + plot_w}" fill="none" '
                'stroke="#4c6272"/>')
-    if y_label:
-        out.append(f'<text class="chart-axis-label" transform="translate(14 {top + plot_h / 2:.1f}) '
-                   f'rotate(-90)" text-anchor="middle" fill="#212b32">{escape(y_label)}</text>')
     out.append("</g>")
     out.extend(_ref_lines(lines, px, py, step, left + plot_w))
     for k, m in enumerate(markers):
@@ -193,6 +182,30 @@ def line_chart(
         out.append(f'<g class="chart-dot chart-dot--{escape(d.css)}"{focus}>{tip}{shape}{label}</g>')
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704  (every text and attribute above is escaped or ours)
+
+
+def grid(ticks: Sequence[float], py: Callable[[float], float], px: Callable[[float], float],
+         x_labels: Sequence[str], y_label: str, *, box: tuple[float, float, float, float],
+         label_limit: int = 0) -> list[str]:
+    """Horizontal grid lines with their values, the x labels (as many as fit) and the y axis's
+    name; `box` is the plot's left, top, width and height. Shared by the line and bar charts."""
+    left, top, plot_w, plot_h = box
+    out = []
+    for t in ticks:
+        y = py(t)
+        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d8dde0"/>'
+                   f'<text class="chart-tick" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" '
+                   f'fill="#4c6272">{escape(_tick_text(t))}</text>')
+    n = len(x_labels)
+    every = max(1, math.ceil(n / max(1, plot_w // 64)))
+    for i in range(0, n, every):
+        label = _short(x_labels[i], label_limit) if label_limit else x_labels[i]
+        out.append(f'<text class="chart-tick" x="{px(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
+                   f'fill="#4c6272">{escape(label)}</text>')
+    if y_label:
+        out.append(f'<text class="chart-axis-label" transform="translate(14 {top + plot_h / 2:.1f}) '
+                   f'rotate(-90)" text-anchor="middle" fill="#212b32">{escape(y_label)}</text>')
+    return out
 
 
 def _ref_lines(

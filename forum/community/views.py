@@ -9,6 +9,7 @@ from forum.community import queries
 from forum.discussions import queries as discussions
 from forum.discussions.views import page_arg
 from forum.errors import NotFound
+from forum.events import queries as event_queries
 from forum.qi import queries as qi_queries
 
 bp = Blueprint("community", __name__)
@@ -42,9 +43,10 @@ def show_alliance(slug: str):
     page = discussions.threads_page(current_user, alliance=alliance, page=page_arg())
     members, member_total = queries.members_of(current_user, alliance=alliance)
     writeups, writeup_total = qi_queries.hub_writeups(current_user, alliance=alliance)
+    events, event_total = event_queries.hub_events(current_user, alliance_id=alliance.id)
     return render_template("community/alliance.html", alliance=alliance, page=page,
                            members=members, member_total=member_total, writeups=writeups,
-                           writeup_total=writeup_total,
+                           writeup_total=writeup_total, events=events, event_total=event_total,
                            reads=discussions.read_states(current_user, page.items))
 
 
@@ -61,7 +63,8 @@ def show_profession(slug: str):
     page = discussions.threads_page(current_user, profession=profession, page=page_arg())
     members, member_total = queries.members_of(current_user, profession=profession)
     writeups, writeup_total = qi_queries.hub_writeups(current_user, profession=profession)
+    events, event_total = event_queries.hub_events(current_user, profession_id=profession.id)
     return render_template("community/profession.html", profession=profession, page=page,
                            members=members, member_total=member_total, writeups=writeups,
-                           writeup_total=writeup_total,
+                           writeup_total=writeup_total, events=events, event_total=event_total,
                            reads=discussions.read_states(current_user, page.items))

@@ -289,3 +289,18 @@ class EventFeedback(Base):
     change: Mapped[str] = mapped_column(Text, default="")
     comments: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class EventImport(Base):
+    """One imported table of past events (e.g. events-2023.tsv): its year and the Total row as
+    the community wrote it, so the report can show the stated figures beside the counted ones."""
+
+    __tablename__ = "event_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(200), unique=True)  # the file's name
+    year: Mapped[int] = mapped_column(index=True)
+    rows: Mapped[int] = mapped_column(default=0)
+    stated_signups: Mapped[str] = mapped_column(String(40), default="")  # as written, e.g. "647"
+    stated_attended: Mapped[str] = mapped_column(String(40), default="")  # e.g. "360 +"
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -26,6 +26,7 @@ from forum.extensions import db
 from forum.members.models import User
 
 PAGE_SIZE = 50
+SHOWN_ON_HUBS = 3  # an alliance's or profession's page lists its next few events
 
 
 def _loaded(stmt):
@@ -34,16 +35,8 @@ def _loaded(stmt):
                         selectinload(Event.member_speakers).joinedload(EventSpeaker.user))
 
 
-def listing(viewer: Any, *, past: bool = False, kind: str | None = None, alliance_id: int | None = None,
-            profession_id: int | None = None, page: int = 1) -> tuple[list[Event], bool]:
-    """Upcoming (soonest first) or past (latest first) events the viewer may see; and whether
-    there are more."""
-    now = utcnow()
-    stmt = policy.visible_events(select(Event), viewer)
-    if past:
-        stmt = stmt.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
-    else:
-        stmt = stmt.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+def _narrowed(stmt, *, kind: str | None = None, alliance_id: int | None = None,
+              profession_id: int | None = None):
     if kind:
         stmt = stmt.where(Event.kind == kind)
     if alliance_id:
@@ -51,9 +44,34 @@ def listing(viewer: Any, *, past: bool = False, kind: str | None = None, allianc
     if profession_id:
         stmt = stmt.where(Event.id.in_(select(event_professions.c.event_id).where(
             event_professions.c.profession_id == profession_id)))
+    return stmt
+
+
+def listing(viewer: Any, *, past: bool = False, kind: str | None = None, alliance_id: int | None = None,
+            profession_id: int | None = None, page: int = 1) -> tuple[list[Event], bool]:
+    """Upcoming (soonest first) or past (latest first) events the viewer may see; and whether
+    there are more."""
+    stmt = _narrowed(policy.visible_events(select(Event), viewer), kind=kind,
+                     alliance_id=alliance_id, profession_id=profession_id)
+    now = utcnow()
+    if past:
+        stmt = stmt.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        stmt = stmt.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
     rows = list(db.session.scalars(_loaded(stmt).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
                 .unique())
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def hub_events(viewer: Any, *, alliance_id: int | None = None, profession_id: int | None = None,
+               limit: int = SHOWN_ON_HUBS) -> tuple[list[Event], int]:
+    """An alliance's or profession's next few events and how many are coming: two queries."""
+    stmt = _narrowed(policy.visible_events(select(Event), viewer), alliance_id=alliance_id,
+                     profession_id=profession_id).where(Event.ends_at >= utcnow(),
+                                                        Event.status == EventStatus.PUBLISHED)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.session.scalars(stmt.order_by(Event.starts_at, Event.id).limit(limit))
+    return list(rows), total
 
 
 def my_signups(viewer: Any, events: Sequence[Event]) -> dict[int, Signup]:

@@ -32,6 +32,7 @@ from forum.markup import MAX_SOURCE, problem, render
 from forum.members.models import User
 from forum.moderation.services.common import audit
 from forum.notify import events as notify_events
+from forum.outbox import enqueue
 
 TITLE_MAX = 200
 CAPACITY_MAX = 10_000
@@ -130,6 +131,12 @@ def _apply(event: Event, data: EventInput) -> None:
     event.member_speakers.extend(EventSpeaker(user=u) for i, u in wanted.items() if i not in have)
 
 
+def reindex(event: Event) -> None:
+    """Search re-reads the event after commit (forum.events.search_kind): a draft or a cancelled
+    event has no document, so this also removes one."""
+    enqueue("search", {"kind": "event", "id": event.id})
+
+
 def create_event(actor: User, data: EventInput) -> Event:
     """A new event, as a draft only its organisers see until it is published."""
     policy.require_organiser(actor)
@@ -139,6 +146,7 @@ def create_event(actor: User, data: EventInput) -> Event:
     db.session.add(event)
     db.session.flush()
     audit(actor, "create_event", "event", event.id, after=event.title)
+    reindex(event)
     db.session.commit()
     return event
 
@@ -164,6 +172,7 @@ def update_event(actor: User, event: Event, data: EventInput) -> Event:
     if event.is_published:
         fill_free_places(event)
     audit(actor, "update_event", "event", event.id, after=", ".join(changed) or "details")
+    reindex(event)
     db.session.commit()
     return event
 
@@ -184,6 +193,7 @@ def publish_event(actor: User, event: Event) -> Event:
     event.status = EventStatus.PUBLISHED
     event.published_at = utcnow()
     audit(actor, "publish_event", "event", event.id, before="draft", after="published")
+    reindex(event)
     notify_events.event_published(event.id, actor_id=actor.id)  # followers: in the worker
     db.session.commit()
     return event
@@ -204,6 +214,7 @@ def cancel_event(actor: User, event: Event, *, reason: str = "") -> Event:
         notify_events.event_changed(event.id, "cancelled", actor_id=actor.id)
     audit(actor, "cancel_event", "event", event.id, reason=reason[:2000], before=before,
           after="cancelled")
+    reindex(event)
     db.session.commit()
     return event
 

@@ -208,5 +208,5 @@ def guest_done(event_id: int):
                            waiting=request.args.get("waiting") == "1")
 
 
-# The organisers' routes and the after-the-event pages, on this blueprint.
-from forum.events import attendance_views, learning_views, manage  # noqa: E402, F401
+# The organisers' routes, the after-the-event pages and the yearly report, on this blueprint.
+from forum.events import attendance_views, learning_views, manage, report_views  # noqa: E402, F401

@@ -391,6 +391,9 @@ def _event_examples(db, organiser_id: int, reader_id: int, author_id: int) -> tu
                                    profession="Pharmacist", organisation="A pharmacy")
     signups.verify_guest(tokens.make(signups.GUEST_SALT, {"id": placed.id,
                                                           "e": tokens.fingerprint("gus@example.org")}))
+    from forum.events.seed import seed_past_events
+
+    seed_past_events()  # the community's 2023, for the yearly report's page
     return webinar.id, workshop.id, {"confirm": confirm, "cancel": emails.guest_cancel_token(placed)}
 
 

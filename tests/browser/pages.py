@@ -197,6 +197,8 @@ PAGE_TYPES = [
     PageType("event-mine", "organiser", "events.my_events"),
     PageType("event-people", "organiser", "events.people", lambda s: {"event_id": s.event_id}),
     PageType("event-organisers", "organiser", "events.organisers"),
+    PageType("events-report", "organiser", "events.report", query="?year=2023"),
+    PageType("events-report-empty", "organiser", "events.report", query="?year=2019"),
     PageType("event-guest-confirm", "visitor", "events.verify_guest",
              lambda s: {"token": s.guest_tokens["confirm"]}),
     PageType("event-guest-cancel", "visitor", "events.cancel_guest",
