@@ -9,9 +9,9 @@ from flask_login import current_user
 from forum.errors import InvalidInput
 from forum.events import attendance, importers, policy
 from forum.events.attendance_forms import ImportForm, WalkInForm
-from forum.events.manage import _signed_in
 from forum.events.models import Event
 from forum.events.views import bp, load_event
+from forum.events.views import signed_in as _signed_in
 from forum.forms import BaseForm, show_error
 
 

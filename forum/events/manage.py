@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum.errors import InvalidInput, PermissionDenied
@@ -13,24 +13,11 @@ from forum.events import policy, queries, services
 from forum.events.forms import CancelForm, EventForm, OrganiserForm
 from forum.events.models import Event, Kind
 from forum.events.views import bp, load_event
+from forum.events.views import signed_in as _signed_in
 from forum.forms import BaseForm, show_error
 from forum.moderation.guard import check_patient_data
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _signed_in() -> None:
-    if not current_user.is_authenticated:
-        raise _Unauthorized
-
-
-class _Unauthorized(Exception):
-    pass
-
-
-@bp.errorhandler(_Unauthorized)
-def _ask_to_sign_in(error):
-    return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
 
 
 def _input(form: EventForm, starts, ends, deadline) -> services.EventInput:

@@ -12,8 +12,8 @@ from forum.charts.bars import Series, bar_chart, bar_swatch
 from forum.db import utcnow
 from forum.errors import NotFound
 from forum.events import london, policy, reports
-from forum.events.manage import _signed_in
 from forum.events.views import bp
+from forum.events.views import signed_in as _signed_in
 
 BY_MONTH_OVER = 24  # events: beyond this one bar per event is too thin to read
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -26,6 +26,21 @@ def _template_globals(state) -> None:
     register_feed(state.app, "events", events_feed)  # /feeds/events
 
 
+class _Unauthorized(Exception):
+    pass
+
+
+def signed_in() -> None:
+    """Organisers' pages: a visitor is asked to sign in (and comes back), not refused."""
+    if not current_user.is_authenticated:
+        raise _Unauthorized
+
+
+@bp.errorhandler(_Unauthorized)
+def _ask_to_sign_in(error):
+    return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+
+
 def load_event(event_id: int) -> Event:
     event = queries.get_event(event_id)
     if event is None:
