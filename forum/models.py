@@ -2,6 +2,7 @@
 
 from forum.auth.models import MemberSession
 from forum.community.models import Alliance, Board, Profession
+from forum.cpd.hcpc_models import GapNote, HcpcProfile
 from forum.cpd.models import Certificate, CpdEntry, CpdSettings, Reflection
 from forum.discussions.models import Draft, Post, PostRevision, Thread, thread_professions
 from forum.events.models import (
@@ -65,6 +66,8 @@ __all__ = [
     "EventOutcome",
     "EventSpeaker",
     "Follow",
+    "GapNote",
+    "HcpcProfile",
     "Issue",
     "IssueItem",
     "Measure",

@@ -15,6 +15,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from forum.cpd import rules
+from forum.cpd.hcpc import ExplainedGap
+from forum.cpd.hcpc_models import HcpcProfile
 from forum.cpd.models import CpdEntry, Reflection
 from forum.cpd.reflections import QUESTIONS
 from forum.members.models import User
@@ -48,12 +50,30 @@ def entry_row(entry: CpdEntry, base_url: str = "") -> list[str]:
             evidence_text(entry, base_url)]
 
 
-def to_csv(entries: Sequence[CpdEntry], base_url: str = "") -> str:
+NOT_EXPLAINED = "NOT EXPLAINED: the HCPC expects every gap of three months or more to be explained"
+
+
+def profile_rows(gaps: Sequence[ExplainedGap], profile: HcpcProfile | None) -> list[list[str]]:
+    """The HCPC CPD profile as label/value rows (after the log in the CSV, its own page in the PDF)."""
+    rows = [["Summary of practice", profile.summary if profile and profile.summary else "Not written yet"],
+            ["Personal statement", profile.statement if profile and profile.statement else "Not written yet"]]
+    for item in gaps:
+        rows.append([f"Gap {item.gap.start.isoformat()} to {item.gap.end.isoformat()} ({item.gap.days} days)",
+                     item.explanation or NOT_EXPLAINED])
+    return rows
+
+
+def to_csv(entries: Sequence[CpdEntry], base_url: str = "", gaps: Sequence[ExplainedGap] = (),
+           profile: HcpcProfile | None = None) -> str:
+    """The NMC log, one row per entry; then, when there is one, the HCPC CPD profile section."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for entry in entries:
         writer.writerow([_cell(v) for v in entry_row(entry, base_url)])
+    if gaps or (profile and (profile.summary or profile.statement)):
+        writer.writerows([[], ["HCPC CPD profile"]])
+        writer.writerows([_cell(v) for v in row] for row in profile_rows(gaps, profile))
     return buffer.getvalue()
 
 
@@ -93,9 +113,27 @@ def _text(pdf: _Pdf, text: str, style: str = "", size: int = 10) -> None:
 WIDTHS = (24, 30, 50, 75, 16, 20, 30, 32)  # A4 landscape less margins: 277 mm
 
 
+def _profile_page(pdf: _Pdf, gaps: Sequence[ExplainedGap], profile: HcpcProfile | None) -> None:
+    pdf.add_page()
+    _heading(pdf, "HCPC CPD profile")
+    for label, value in profile_rows(gaps, profile)[:2]:
+        _text(pdf, label, "B", 11)
+        _text(pdf, value)
+        pdf.ln(3)
+    _text(pdf, "Gaps of three months or more in the last two years", "B", 11)
+    if not gaps:
+        _text(pdf, "None.")
+    for label, value in profile_rows(gaps, profile)[2:]:
+        _text(pdf, label, "B")
+        _text(pdf, value, "B" if value == NOT_EXPLAINED else "")
+        pdf.ln(1)
+
+
 def to_pdf(user: User, entries: Sequence[CpdEntry], reflections: Sequence[Reflection],
-           progress: rules.Progress, base_url: str = "") -> bytes:
-    """The CPD log (one row per entry, NMC columns) then each reflective account on its page."""
+           progress: rules.Progress, base_url: str = "", gaps: Sequence[ExplainedGap] = (),
+           profile: HcpcProfile | None = None) -> bytes:
+    """The CPD log (one row per entry, NMC columns), each reflective account on its page, then
+    the HCPC CPD profile (statement and gaps)."""
     pdf = _Pdf("CPD record")
     pdf.add_page()
     _heading(pdf, "CPD log")
@@ -128,4 +166,5 @@ def to_pdf(user: User, entries: Sequence[CpdEntry], reflections: Sequence[Reflec
                 _text(pdf, f"Theme: {reflection.code_label}", "I")
             _text(pdf, getattr(reflection, name) or "(not answered yet)")
             pdf.ln(3)
+    _profile_page(pdf, gaps, profile)
     return bytes(pdf.output())

@@ -6,6 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from forum.cpd.hcpc import NOTE_MAX, TEXT_MAX
 from forum.cpd.models import CODE_LABELS, METHOD_LABELS
 from forum.cpd.reflections import ANSWER_MAX
 from forum.cpd.services import PRACTICE_MAX, TOPIC_MAX
@@ -63,3 +64,15 @@ class SettingsForm(BaseForm):
 class RevokeForm(BaseForm):
     reason = StringField("Why is it withdrawn?", validators=[
         InputRequired("Say why the certificate is withdrawn"), Length(max=300)])
+
+
+class GapNoteForm(BaseForm):
+    explanation = TextAreaField("Why was there no CPD in this time?", validators=[Length(
+        max=NOTE_MAX, message=f"The explanation must be {NOTE_MAX} characters or fewer")])
+
+
+class ProfileForm(BaseForm):
+    summary = TextAreaField("Summary of your practice", validators=[Length(
+        max=TEXT_MAX, message=f"This must be {TEXT_MAX:,} characters or fewer")])
+    statement = TextAreaField("Personal statement", validators=[Length(
+        max=TEXT_MAX, message=f"This must be {TEXT_MAX:,} characters or fewer")])

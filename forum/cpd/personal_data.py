@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from forum.cpd import queries, rules
+from forum.cpd import hcpc, queries, rules
 from forum.cpd.export import COLUMNS, entry_row
+from forum.cpd.hcpc_models import GapNote, HcpcProfile
 from forum.cpd.models import Certificate, CpdEntry, CpdSettings, EntryStatus, Reflection
 from forum.extensions import db
 from forum.members.models import User
@@ -41,17 +42,27 @@ def export_member(user: User) -> dict[str, Any]:
                          for c in db.session.scalars(select(Certificate).where(
                              Certificate.user_id == user.id).order_by(Certificate.event_date))],
         "suggestions_ignored": sum(1 for e in every if e.status == EntryStatus.IGNORED),
+        "hcpc_profile": _profile(user),
     }
 
 
+def _profile(user: User) -> dict[str, Any]:
+    profile = hcpc.profile(user)
+    return {"summary_of_practice": profile.summary if profile else "",
+            "personal_statement": profile.statement if profile else "",
+            "gap_explanations": [{"from": n.start_date.isoformat(), "to": n.end_date.isoformat(),
+                                  "explanation": n.explanation} for n in hcpc.notes(user)]}
+
+
 def erase_member(user: User) -> None:
-    """Delete the member's entries, reflections, certificates and uploaded certificate files."""
+    """Delete the member's entries, reflections, certificates, HCPC profile and uploaded files."""
     upload_ids = [i for i in db.session.scalars(select(CpdEntry.evidence_upload_id).where(
         CpdEntry.user_id == user.id, CpdEntry.evidence_upload_id.is_not(None)))]
     files = list(db.session.scalars(select(Upload).where(Upload.id.in_(upload_ids)))) if upload_ids else []
-    for model in (Reflection, CpdEntry, Certificate):
+    for model in (Reflection, CpdEntry, Certificate, GapNote):
         db.session.execute(model.__table__.delete().where(model.user_id == user.id))
-    db.session.execute(CpdSettings.__table__.delete().where(CpdSettings.user_id == user.id))
+    for keyed in (CpdSettings, HcpcProfile):
+        db.session.execute(keyed.__table__.delete().where(keyed.user_id == user.id))
     for upload in files:
         db.session.delete(upload)
     db.session.commit()

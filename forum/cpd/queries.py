@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from forum.cpd import rules
+from forum.cpd import hcpc, rules
+from forum.cpd.hcpc_models import HcpcProfile
 from forum.cpd.models import Certificate, CpdEntry, CpdSettings, EntryStatus, Reflection, Source
 from forum.db import utcnow
 from forum.extensions import db
@@ -89,17 +90,35 @@ def certificates(user: User) -> dict[int, Certificate]:
 class HcpcView:
     start: date
     end: date
-    rows: list[tuple[str, object]]  # ("entry", CpdEntry) or ("gap", rules.Gap), oldest first
-    gap_count: int
+    rows: list[tuple[str, object]]  # ("entry", CpdEntry) or ("gap", hcpc.ExplainedGap), oldest first
+    gaps: list[hcpc.ExplainedGap]
+    profile: HcpcProfile | None
+
+    @property
+    def gap_count(self) -> int:
+        return len(self.gaps)
+
+    @property
+    def unexplained(self) -> list[hcpc.ExplainedGap]:
+        return [g for g in self.gaps if not g.explanation]
 
 
-def hcpc(user: User) -> HcpcView:
-    """Every activity of the last two years in date order, with gaps of 3 months or more."""
+def hcpc_gaps(user: User, record: list[CpdEntry] | None = None,
+              ) -> tuple[date, date, list[CpdEntry], list[rules.Gap]]:
+    """The last two years' window, its entries (oldest first) and its gaps of 3 months or more."""
     today = utcnow().date()
     start = rules.add_months(today, -12 * rules.HCPC_YEARS)
-    record = [e for e in entries(user, newest_first=False) if (e.end_date or e.start_date) >= start]
-    found = rules.gaps([(e.start_date, e.end_date or e.start_date) for e in record], start, today)
-    rows: list[tuple[date, int, str, object]] = [(e.start_date, 1, "entry", e) for e in record]
-    rows += [(g.start, 0, "gap", g) for g in found]
+    rows = record if record is not None else entries(user, newest_first=False)
+    inside = [e for e in rows if (e.end_date or e.start_date) >= start]
+    return start, today, inside, rules.gaps([(e.start_date, e.end_date or e.start_date) for e in inside],
+                                            start, today)
+
+
+def hcpc_view(user: User, record: list[CpdEntry] | None = None) -> HcpcView:
+    """Every activity of the last two years in date order, with gaps and their explanations."""
+    start, end, inside, found = hcpc_gaps(user, record)
+    gaps = hcpc.explained(user, found)
+    rows: list[tuple[date, int, str, object]] = [(e.start_date, 1, "entry", e) for e in inside]
+    rows += [(g.gap.start, 0, "gap", g) for g in gaps]
     rows.sort(key=lambda r: (r[0], r[1]))
-    return HcpcView(start, today, [(kind, item) for _, _, kind, item in rows], len(found))
+    return HcpcView(start, end, [(kind, item) for _, _, kind, item in rows], gaps, hcpc.profile(user))

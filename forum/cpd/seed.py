@@ -1,7 +1,8 @@
 """Demo CPD: two past webinars and a workshop with real attendance (rows the organisers
 recorded, applied through the `events.attended` outbox topic as in production), so the
 general practice nurse's "My CPD" shows entries from events, one from QI work, one of her own
-with a certificate, a shadowing suggestion, a certificate of attendance, and a draft reflection."""
+with a certificate, a shadowing suggestion, a certificate of attendance, and a draft reflection.
+The physiotherapist (HCPC-registered) has a personal statement and one of his gaps explained."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fpdf import FPDF
 from sqlalchemy import func, select, update
 
 from forum import outbox
-from forum.cpd import certificates, queries, reflections, services
+from forum.cpd import certificates, hcpc, queries, reflections, services
 from forum.cpd.models import Method
 from forum.events import services as events
 from forum.events.models import Attendance, EventOutcome, Kind
@@ -102,3 +103,25 @@ def seed_cpd_demo(users: dict[str, User], now: datetime) -> None:
         learned="That a patient on chemotherapy can be septic with a normal temperature, and the "
                 "acute oncology line takes calls from practice nurses too.",
         changed="", code_theme="preserve-safety", code_relevance="", is_draft=True))
+    seed_hcpc_demo(users["physio"], now)
+
+
+def seed_hcpc_demo(physio: User, now: datetime) -> None:
+    """An e-learning module before parental leave: the gap after it explained, the older one not."""
+    services.add_entry(physio, services.EntryInput(
+        start_date=(now - timedelta(days=520)).date(), end_date=None, method=Method.ELEARNING.value,
+        topic="e-LfH: lymphoedema awareness for allied health professionals",
+        practice="I now measure limb volume at the first visit, not only when swelling is reported.",
+        minutes=3 * 60, participatory_minutes=0))
+    gap = next(g for g in queries.hcpc_gaps(physio)[3] if g.start == (now - timedelta(days=520)).date())
+    hcpc.explain_gap(physio, gap, "Parental leave (six months), then a phased return to work.")
+    hcpc.save_profile(physio, summary=(
+        "I am a Band 7 physiotherapist in a community rehabilitation team in north-east London. "
+        "About a third of my caseload is people living with and beyond cancer, many with "
+        "lymphoedema or fatigue after treatment. I assess, set goals with patients and run a "
+        "weekly exercise group."), statement=(
+        "Standard 1: this record lists every activity in date order; the gap after my e-learning "
+        "module was parental leave.\n"
+        "Standards 3 and 4: after the care reviews webinar I changed how I open a first visit, "
+        "asking what matters most to the person before the assessment. Two patients in the "
+        "exercise group said it was the first time anyone had asked."))

@@ -9,4 +9,4 @@ from flask import Blueprint
 bp = Blueprint("cpd", __name__)
 
 # Imported for their routes; each module adds its views to bp.
-from forum.cpd.views import certificates, record, reflections  # noqa: E402, F401
+from forum.cpd.views import certificates, hcpc, record, reflections  # noqa: E402, F401

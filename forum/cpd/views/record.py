@@ -1,4 +1,4 @@
-"""Routes for the record itself: the summary, entries, suggestions, exports, HCPC view."""
+"""Routes for the record itself: the summary, entries, suggestions, exports."""
 
 from __future__ import annotations
 
@@ -191,12 +191,6 @@ def evidence(entry_id: int):
     return uploads.download(entry.evidence_upload)
 
 
-@bp.get("/cpd/hcpc")
-@login_required
-def hcpc():
-    return render_template("cpd/hcpc.html", view=queries.hcpc(current_user), hours_text=rules.hours_text)
-
-
 def _base_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/")
 
@@ -210,7 +204,9 @@ def _private(response: Response, name: str) -> Response:
 @bp.get("/cpd/export.csv")
 @login_required
 def export_csv():
-    body = export.to_csv(queries.entries(current_user, newest_first=False), _base_url())
+    record = queries.entries(current_user, newest_first=False)
+    view = queries.hcpc_view(current_user, record)
+    body = export.to_csv(record, _base_url(), view.gaps, view.profile)
     return _private(Response(body, mimetype="text/csv; charset=utf-8"), "cpd-log.csv")
 
 
@@ -218,7 +214,8 @@ def export_csv():
 @login_required
 def export_pdf():
     record = queries.entries(current_user, newest_first=False)
+    view = queries.hcpc_view(current_user, record)
     body = export.to_pdf(current_user, record, queries.reflections(current_user),
-                         queries.progress(current_user, record), _base_url())
+                         queries.progress(current_user, record), _base_url(), view.gaps, view.profile)
     return _private(Response(body, mimetype="application/pdf"), "cpd-record.pdf")
 
