@@ -455,7 +455,12 @@ def _cpd_examples(db, organiser_id: int, reader_id: int) -> dict:
     reflection = reflections.save_reflection(reader, reflections.ReflectionInput(
         entry_id=entry.id, nature="A webinar on prehabilitation.", learned="", changed="",
         code_theme="", code_relevance="", is_draft=True))
-    return {"entry_id": entry.id, "reflection_id": reflection.id, "code": certificate.code}
+    from forum.cpd import hcpc, queries
+    gap = queries.hcpc_gaps(reader)[3][0]  # from two years ago to the webinar
+    hcpc.save_profile(reader, summary="Band 6 dietitian in an acute trust.",
+                      statement="The prehabilitation webinar changed how I plan diet before surgery.")
+    return {"entry_id": entry.id, "reflection_id": reflection.id, "code": certificate.code,
+            "gap_start": gap.start.isoformat()}
 
 
 def _moderation_examples(db, moderator_id: int, reporter_id: int, reply_ids: list[int]) -> None:

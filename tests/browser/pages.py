@@ -234,6 +234,8 @@ PAGE_TYPES = [
              fill={"How did you change or improve your practice as a result?":
                    "I saw Mrs Jane Smith, NHS number 943 476 5919."}, press="Save as a draft", status=422),
     PageType("cpd-hcpc", "reader", "cpd.hcpc"),
+    PageType("cpd-hcpc-statement", "reader", "cpd.statement"),
+    PageType("cpd-hcpc-gap", "reader", "cpd.explain_gap", lambda s: {"start": s.cpd["gap_start"]}),
     PageType("cpd-certificate-verify", "visitor", "cpd.verify", lambda s: {"code": s.cpd["code"]}),
     PageType("cpd-certificate-organiser", "organiser", "cpd.verify", lambda s: {"code": s.cpd["code"]}),
     PageType("cpd-certificate-unknown", "visitor", None, path="/certificates/NO-SUCH-CODE", status=404),
