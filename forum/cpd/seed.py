@@ -113,8 +113,10 @@ def seed_hcpc_demo(physio: User, now: datetime) -> None:
         topic="e-LfH: lymphoedema awareness for allied health professionals",
         practice="I now measure limb volume at the first visit, not only when swelling is reported.",
         minutes=3 * 60, participatory_minutes=0))
-    gap = next(g for g in queries.hcpc_gaps(physio)[3] if g.start == (now - timedelta(days=520)).date())
-    hcpc.explain_gap(physio, gap, "Parental leave (six months), then a phased return to work.")
+    gap = next((g for g in queries.hcpc_gaps(physio)[3] if g.start == (now - timedelta(days=520)).date()),
+               None)
+    if gap is not None:
+        hcpc.explain_gap(physio, gap, "Parental leave (six months), then a phased return to work.")
     hcpc.save_profile(physio, summary=(
         "I am a Band 7 physiotherapist in a community rehabilitation team in north-east London. "
         "About a third of my caseload is people living with and beyond cancer, many with "

@@ -25,3 +25,12 @@ def test_the_demo_nurse_has_a_realistic_cpd_record(db, client):
     page = client.get("/cpd").get_data(as_text=True)
     assert "recognising neutropenic sepsis" in page and "Certificate (PDF)" in page
     assert "Shadowing the lymphoedema clinic" in page
+
+
+def test_the_demo_physiotherapist_has_an_hcpc_profile_with_one_gap_explained(db, client):
+    assert seed_demo() is True
+    physio = db.session.scalar(select(User).where(User.email == "daniel.mensah@nhs.net"))
+    f.sign_in(client, physio)
+    page = client.get("/cpd/hcpc").get_data(as_text=True)
+    assert "Explanation: Parental leave" in page and "not explained yet" in page
+    assert "community rehabilitation team" in page

@@ -34,7 +34,8 @@ def _note(start: date, end: date, text: str = "x") -> GapNote:
 
 def test_a_note_follows_the_gap_it_overlaps_most_and_each_note_serves_one_gap():
     d = date(2026, 1, 1)
-    gaps = [rules.Gap(d, d + timedelta(days=100)), rules.Gap(d + timedelta(days=200), d + timedelta(days=320))]
+    gaps = [rules.Gap(d, d + timedelta(days=100)),
+            rules.Gap(d + timedelta(days=200), d + timedelta(days=320))]
     moved = _note(d + timedelta(days=10), d + timedelta(days=130), "leave")  # the first gap, since shortened
     apart = _note(d + timedelta(days=400), d + timedelta(days=500))          # overlaps nothing now
     touching = _note(d + timedelta(days=100), d + timedelta(days=200))       # touches both, shares no day
@@ -109,7 +110,8 @@ def test_the_exports_hold_the_hcpc_profile_and_call_out_unexplained_gaps(client,
     f.sign_in(client, nurse)
     _record(client, 400, 100)
     client.post(f"/cpd/hcpc/gaps/{_ago(400).isoformat()}", data={"explanation": "Long-term sickness"})
-    client.post("/cpd/hcpc/statement", data={"summary": "Band 6 dietitian", "statement": "It helped “patients”."})
+    client.post("/cpd/hcpc/statement",
+                data={"summary": "Band 6 dietitian", "statement": "It helped “patients”."})
     rows = list(csv.reader(io.StringIO(client.get("/cpd/export.csv").get_data(as_text=True))))
     assert rows[3] == [] and rows[4] == ["HCPC CPD profile"]
     assert rows[5] == ["Summary of practice", "Band 6 dietitian"]
@@ -137,8 +139,9 @@ def test_no_one_else_sees_or_changes_the_profile(client, nurse, who):
     client.post("/auth/logout")
     viewer = {"other": f.member, "moderator": f.moderator, "admin": f.admin}[who]()
     f.sign_in(client, viewer)
-    assert client.get(f"/cpd/hcpc/gaps/{_ago(200).isoformat()}").status_code == 404
-    assert client.post(f"/cpd/hcpc/gaps/{_ago(200).isoformat()}", data={"explanation": "x"}).status_code == 404
+    gap = f"/cpd/hcpc/gaps/{_ago(200).isoformat()}"
+    assert client.get(gap).status_code == 404
+    assert client.post(gap, data={"explanation": "x"}).status_code == 404
     for path in ("/cpd/hcpc", "/cpd/hcpc/statement", "/cpd/export.csv"):
         body = client.get(path).get_data(as_text=True)
         assert "Secret" not in body
@@ -168,7 +171,8 @@ def test_the_hcpc_page_makes_the_same_queries_for_1_and_for_7_gaps(client, nurse
         client.get("/cpd/hcpc")
     for n in range(1, 7):
         _record(client, 10 + n * 100)
-        client.post(f"/cpd/hcpc/gaps/{_ago(10 + n * 100).isoformat()}", data={"explanation": f"Leave {n}"})
+        client.post(f"/cpd/hcpc/gaps/{_ago(10 + n * 100).isoformat()}",
+                    data={"explanation": f"Leave {n}"})
     with count_queries() as many:
         assert client.get("/cpd/hcpc").status_code == 200
     assert many.count == one.count
