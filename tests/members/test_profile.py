@@ -87,7 +87,6 @@ def test_edit_account_updates_the_profile(signed_in, db):
         "display_name": "Amara O.", "profession": str(factories.profession("gp").id),
         "alliance": str(factories.alliance("pan-london-national").id),
         "organisation": "Homerton", "bio": "GP with a special interest.",
-        "mailing_list_consent": "y",
     })
     assert response.status_code == 302
     user = signed_in.user
@@ -96,7 +95,6 @@ def test_edit_account_updates_the_profile(signed_in, db):
             user.bio) == ("Amara O.", "gp", "pan-london-national", "Homerton",
                           "GP with a special interest.")
     assert user.notify_replies is False  # unticked
-    assert user.mailing_list_consent is True
 
 
 def test_edit_account_bad_input_keeps_what_was_typed(signed_in, db):
