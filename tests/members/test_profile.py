@@ -194,3 +194,10 @@ def test_a_new_password_signs_out_every_other_browser_but_this_one(app, db):
     with laptop.session_transaction() as session:
         session.clear()
     assert laptop.get("/account").status_code == 200, "the new remember-me cookie works"
+
+
+def test_the_account_page_has_one_newsletter_control(signed_in, db):
+    page = signed_in.get("/account").get_data(as_text=True)
+    assert "mailing_list_consent" not in page and 'name="newsletter"' not in page
+    assert page.count('action="/newsletter/settings"') == 1  # the newsletter's own box
+    assert 'id="newsletter-start"' in page and "Send me the newsletter by email" not in page
