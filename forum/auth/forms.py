@@ -45,8 +45,8 @@ class RegisterForm(BaseForm):
     profession = profession_field()
     alliance = alliance_field()
     organisation = organisation_field()
-    # The label is the consent wording itself; the version says which wording was shown.
-    newsletter = BooleanField(consent.current_text())
+    # The consent wording is shown beside the box (its hint); the version says which it was.
+    newsletter = BooleanField("I agree: send me the newsletter")
     newsletter_version = HiddenField(default=consent.CURRENT)
     accept_guidelines = BooleanField(
         "I have read the community guidelines and will follow them: I will never post anything "

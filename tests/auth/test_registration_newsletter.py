@@ -34,7 +34,8 @@ def _events(row: Subscriber) -> list[tuple[str, str]]:
 
 def test_the_box_shows_the_exact_consent_wording(client, db):
     page = html.unescape(client.get("/register").get_data(as_text=True))
-    assert f'<label class="checkboxes__label" for="newsletter">{consent.current_text()}</label>' in page
+    assert f'<div class="hint" id="newsletter-hint">{consent.current_text()}</div>' in page
+    assert 'aria-describedby="newsletter-hint"' in page
     assert f'name="newsletter_version" type="hidden" value="{consent.CURRENT}"' in page
 
 
