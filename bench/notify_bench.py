@@ -67,7 +67,7 @@ def members(n: int, start: int = 0) -> list[int]:
              "password_hash": "x", "organisation": "Bench", "status": Status.ACTIVE,
              "email_verified_at": now, "approved_post_count": 99, "created_at": now,
              "role": "member", "post_count": 0, "notify_replies": True, "bio": "",
-             "mailing_list_consent": False, "suspension_reason": ""}
+             "suspension_reason": ""}
             for i in range(start, start + n)]
     db.session.execute(insert(User), rows)
     db.session.commit()

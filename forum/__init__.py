@@ -117,6 +117,10 @@ def register_outbox_handlers(app: Flask) -> None:
     from forum.newsletter import sending
 
     outbox.register_handler("newsletter", sending.handle)  # an issue, in throttled batches
+    from forum.newsletter.subscribers import handle_member_verified
+
+    # A newsletter box ticked at registration is confirmed by verifying the email address.
+    outbox.register_handler("members.email_verified", handle_member_verified)
     from forum.search import init_app as init_search
 
     init_search(app)

@@ -13,6 +13,7 @@ from forum.members.forms import (
     organisation_field,
     profession_field,
 )
+from forum.newsletter import consent
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
@@ -44,7 +45,9 @@ class RegisterForm(BaseForm):
     profession = profession_field()
     alliance = alliance_field()
     organisation = organisation_field()
-    mailing_list_consent = BooleanField("Send me the newsletter by email (you can stop at any time)")
+    # The consent wording is shown beside the box (its hint); the version says which it was.
+    newsletter = BooleanField("I agree: send me the newsletter")
+    newsletter_version = HiddenField(default=consent.CURRENT)
     accept_guidelines = BooleanField(
         "I have read the community guidelines and will follow them: I will never post anything "
         "that could identify a patient", validators=[DataRequired(GUIDELINES_REQUIRED)])

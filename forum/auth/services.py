@@ -25,6 +25,7 @@ from forum.extensions import db
 from forum.members.models import Role, Status, User
 from forum.members.names import check_display_name, clean_organisation
 from forum.members.queries import member_by_email, member_by_id, staff_names
+from forum.newsletter import subscribers as newsletter
 from forum.notify.mail import queue_email
 from forum.notify.models import OutboxMessage
 from forum.passwords import hash_password, password_problem, verify_password
@@ -88,7 +89,7 @@ def _reference(model: type[Profession] | type[Alliance], ident: int | None,
 
 def add_member(*, email: str, display_name: str, password_hash: str,
                profession_id: int | None = None, alliance_id: int | None = None,
-               organisation: str = "", mailing_list_consent: bool = False,
+               organisation: str = "",
                role: Role = Role.MEMBER, status: Status = Status.PENDING,
                guidelines_accepted_at: datetime | None = None) -> User:
     """Insert a member (flushes, does not commit); raises EmailInUse if the address is taken.
@@ -102,7 +103,6 @@ def add_member(*, email: str, display_name: str, password_hash: str,
         profession=_reference(Profession, profession_id, "profession", "Select your profession"),
         alliance=_reference(Alliance, alliance_id, "alliance", "Select your cancer alliance"),
         organisation=organisation.strip(),
-        mailing_list_consent=mailing_list_consent,
         guidelines_accepted_at=guidelines_accepted_at,
         role=role,
         status=status,
@@ -119,10 +119,12 @@ def add_member(*, email: str, display_name: str, password_hash: str,
 
 def register_member(*, email: str, display_name: str, password: str,
                     profession_id: int | None, alliance_id: int | None, organisation: str,
-                    mailing_list_consent: bool, accepted_guidelines: bool) -> None:
+                    accepted_guidelines: bool, newsletter_version: str | None = None) -> None:
     """Create a pending member and email a verification link; for a taken address, email its owner.
 
-    Joining means accepting the community guidelines: when is recorded on the member."""
+    Joining means accepting the community guidelines: when is recorded on the member.
+    `newsletter_version`: the newsletter box was ticked beside this version of the consent
+    wording; the consent is recorded now and confirmed when the address is verified."""
     if not accepted_guidelines:
         raise InvalidInput(GUIDELINES_REQUIRED, field="accept_guidelines")
     display_name = check_display_name(display_name, staff_names=staff_names())
@@ -135,11 +137,12 @@ def register_member(*, email: str, display_name: str, password: str,
         try:
             user = add_member(email=email, display_name=display_name, password_hash=password_hash,
                               profession_id=profession_id, alliance_id=alliance_id,
-                              organisation=organisation, mailing_list_consent=mailing_list_consent,
-                              guidelines_accepted_at=utcnow())
+                              organisation=organisation, guidelines_accepted_at=utcnow())
         except EmailInUse:
             existing = member_by_email(email)  # someone registered it a moment ago
         else:
+            if newsletter_version:
+                newsletter.consent_at_registration(user, version=newsletter_version)
             _queue_verification_email(user)
     if existing is not None:
         _queue_already_registered_email(existing)
@@ -190,6 +193,8 @@ def verify_email(token: str) -> User:
     user = check_verification_token(token)
     now = utcnow()
     user.email_verified_at = now
+    # The address is proven theirs: the double opt-in for a newsletter box ticked on joining.
+    outbox.enqueue("members.email_verified", {"id": user.id})
     if is_approved_domain(user.email):
         user.status = Status.ACTIVE
         user.approved_at = now

@@ -15,6 +15,7 @@ from forum.extensions import limiter
 from forum.forms import show_error
 from forum.members.models import Status, User
 from forum.members.queries import alliance_choices, profession_choices
+from forum.newsletter import consent
 from forum.templating import format_datetime
 from forum.urls import safe_next
 
@@ -46,14 +47,16 @@ def register():
                 email=form.email.data, display_name=form.display_name.data,
                 password=form.password.data, profession_id=form.profession.data,
                 alliance_id=form.alliance.data, organisation=form.organisation.data or "",
-                mailing_list_consent=form.mailing_list_consent.data,
                 accepted_guidelines=form.accept_guidelines.data,
+                newsletter_version=(form.newsletter_version.data or consent.CURRENT)
+                if form.newsletter.data else None,
             )
         except InvalidInput as error:
             show_error(form, error)
         else:
             return render_template("auth/check_email.html", email=form.email.data,
                                    reason="register")
+    form.newsletter_version.data = consent.CURRENT  # the wording shown beside the box now
     return render_template("auth/register.html", form=form)
 
 

@@ -78,7 +78,6 @@ class AccountForm(BaseForm):
         Optional(), Length(max=2000, message="About you must be 2,000 characters or fewer"),
     ])
     notify_replies = BooleanField("Email me when someone replies to my posts")
-    mailing_list_consent = BooleanField("Send me the newsletter by email")
 
 
 class ChangePasswordForm(BaseForm):

@@ -52,7 +52,6 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspension_reason: Mapped[str] = mapped_column(Text, default="")
-    mailing_list_consent: Mapped[bool] = mapped_column(default=False)
     # When they ticked "I will follow the community guidelines" on joining (None: joined before).
     guidelines_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     notify_replies: Mapped[bool] = mapped_column(default=True)

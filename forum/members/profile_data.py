@@ -40,7 +40,6 @@ def export_member(user: User) -> dict[str, Any]:
             "suspended_until": user.suspended_until,
         },
         "consents": {
-            "mailing_list": user.mailing_list_consent,
             "community_guidelines_accepted_at": user.guidelines_accepted_at,
             "email_when_someone_replies": user.notify_replies,
         },
@@ -78,6 +77,6 @@ def erase_member(user: User) -> None:
     user.organisation = user.bio = user.suspension_reason = ""
     user.profession = user.alliance = None
     user.role, user.status = Role.MEMBER, Status.ERASED
-    user.mailing_list_consent = user.notify_replies = False
+    user.notify_replies = False
     user.email_verified_at = user.last_login_at = user.suspended_until = None
     user.guidelines_accepted_at = None

@@ -83,7 +83,7 @@ def reject_member(actor: User, member: User, *, reason: str = "") -> User:
 
 def update_profile(actor: User, member: User, *, display_name: str, profession_id: int | None,
                    alliance_id: int | None, organisation: str, bio: str, notify_replies: bool,
-                   mailing_list_consent: bool, confirmed_finding: str | None = None) -> User:
+                   confirmed_finding: str | None = None) -> User:
     """A member edits their own profile and preferences (an admin may edit anyone's).
 
     `confirmed_finding`: what the patient-data guard found in the text and the member said
@@ -110,7 +110,6 @@ def update_profile(actor: User, member: User, *, display_name: str, profession_i
     member.organisation = organisation
     member.bio = bio.strip()
     member.notify_replies = notify_replies
-    member.mailing_list_consent = mailing_list_consent
     if confirmed_finding:
         from forum.moderation.services.members import profile_text_confirmed
 

@@ -68,7 +68,6 @@ def edit_account():
                 profession_id=form.profession.data, alliance_id=form.alliance.data,
                 organisation=form.organisation.data or "", bio=form.bio.data or "",
                 notify_replies=form.notify_replies.data,
-                mailing_list_consent=form.mailing_list_consent.data,
                 confirmed_finding=pid.summary if pid.hold else None,
             )
         except InvalidInput as error:

@@ -1,6 +1,7 @@
 """Demo mailing list: the old list imported (with its consent records), people who signed up
-here, members who chose it in their settings, a few waiting to confirm or unsubscribed; one
-issue sent three weeks ago and the next one in draft. The people are invented."""
+here, members who chose it in their settings or ticked the box when joining, a few waiting to
+confirm or unsubscribed; one issue sent three weeks ago and the next one in draft. The people
+are invented."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import update
 
 from forum.extensions import db
 from forum.members.models import User
-from forum.newsletter import importing, issues, queries, sending, subscribers
+from forum.newsletter import consent, importing, issues, queries, sending, subscribers
 from forum.newsletter.models import Delivery, DeliveryStatus, Issue, IssueStatus, Subscriber
 
 OLD_LIST = [
@@ -42,6 +43,7 @@ SIGNED_UP_HERE = [
     ("George Hughes", "george.hughes@nhs.net", "GP", "Brixton Hill Group Practice", "form"),
 ]
 MEMBERS_WHO_CHOSE_IT = ("admin", "gpn", "physio", "ot", "diet", "pp")
+MEMBERS_WHO_TICKED_IT_ON_JOINING = ("cns", "dn")  # confirmed by verifying their address
 
 
 def _import(admin: User) -> None:
@@ -66,6 +68,10 @@ def seed_newsletter(users: dict[str, User], now: datetime) -> None:
     for key in MEMBERS_WHO_CHOSE_IT:
         if key in users:
             subscribers.set_member_subscription(users[key], on=True)
+    for key in MEMBERS_WHO_TICKED_IT_ON_JOINING:
+        if key in users and not subscribers.is_member_subscribed(users[key]):
+            subscribers.consent_at_registration(users[key], version=consent.CURRENT)
+            subscribers.confirm_verified_member(users[key].id)
     subscribers.sign_up(email="waiting.confirm@nhs.net", name="Kate Dunn", agreed=True)
     for email in ("oliver.brennan@nhs.net", "leah.goldberg@nhs.net"):
         subscribers.unsubscribe(subscribers.find(email), source="link")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,7 @@ from forum.newsletter import consent
 from forum.newsletter.models import ConsentEvent, Subscriber, SubscriberStatus, Suppression
 from forum.notify.emails import absolute, site
 from forum.notify.mail import queue_email
+from forum.notify.models import OutboxMessage
 from forum.notify.preferences import BOUNCE_LIMIT, signature
 
 CONFIRM_SALT = "forum.newsletter-confirm"
@@ -141,14 +143,70 @@ def subscriber_for_confirmation(token: str) -> Subscriber | None:
     return subscriber if subscriber.status == SubscriberStatus.PENDING else None
 
 
-def confirm(subscriber: Subscriber) -> None:
-    """The emailed link was followed: the address is theirs and they want the newsletter. A
-    fresh, confirmed consent lifts an earlier suppression (they asked again, themselves)."""
+def _mark_confirmed(subscriber: Subscriber, *, source: str, detail: str = "",
+                    version: str) -> None:
+    """Subscribed from now. A fresh, confirmed consent lifts an earlier suppression (they
+    asked again, themselves). The caller commits."""
     subscriber.status, subscriber.confirmed_at = SubscriberStatus.SUBSCRIBED, utcnow()
     subscriber.unsubscribed_at, subscriber.bounce_count = None, 0
     db.session.execute(delete(Suppression).where(Suppression.email_hash == email_hash(subscriber.email)))
-    record(subscriber, "confirmed", source=subscriber.source, version=subscriber.consent_version)
+    record(subscriber, "confirmed", source=source, detail=detail, version=version)
+
+
+def confirm(subscriber: Subscriber) -> None:
+    """The emailed link was followed: the address is theirs and they want the newsletter."""
+    _mark_confirmed(subscriber, source=subscriber.source, version=subscriber.consent_version)
     db.session.commit()
+
+
+# --- joining the forum with the box ticked -----------------------------------------------
+
+REGISTRATION = "register"  # the source of a consent given on the registration form
+
+
+def consent_at_registration(user: User, *, version: str) -> Subscriber:
+    """The member ticked the newsletter box when joining: record the wording they were shown
+    (`version`, from the form) as pending. Verifying their email address is the double
+    opt-in (`confirm_verified_member`), so no second email is sent. The caller commits."""
+    if version not in consent.WORDING:
+        version = consent.CURRENT
+    row = find(user.email)
+    if row is None:
+        row = new_subscriber(user.email, name=user.display_name,
+                             organisation=user.organisation or "",
+                             profession=user.profession.name if user.profession else "")
+    row.user_id = row.user_id or user.id
+    if row.status == SubscriberStatus.SUBSCRIBED:  # on the list already: nothing new
+        return row
+    row.status = SubscriberStatus.PENDING
+    row.source, row.source_detail = REGISTRATION, "registration form"
+    row.consent_version, row.consent_text = version, consent.WORDING[version]
+    row.consent_at = utcnow()
+    db.session.flush()
+    record(row, "given", source=REGISTRATION, detail="registration form", version=version,
+           text=consent.WORDING[version])
+    return row
+
+
+def confirm_verified_member(user_id: int) -> Subscriber | None:
+    """A member verified their email address: a consent they gave when registering is now
+    confirmed. Idempotent (an outbox message may be applied twice); the caller commits."""
+    user = db.session.get(User, user_id)
+    if user is None or user.email_verified_at is None:
+        return None
+    row = find_for_member(user)
+    if row is None or row.status != SubscriberStatus.PENDING or row.source != REGISTRATION:
+        return None
+    row.user_id = user.id
+    _mark_confirmed(row, source=REGISTRATION, detail="email address verified",
+                    version=row.consent_version)
+    return row
+
+
+def handle_member_verified(messages: Sequence[OutboxMessage]) -> None:
+    """The outbox handler for "members.email_verified" (written by forum.auth)."""
+    for message in messages:
+        confirm_verified_member(int(message.payload.get("id") or 0))
 
 
 # --- members, from their settings ----------------------------------------------------------
@@ -173,12 +231,7 @@ def set_member_subscription(user: User, *, on: bool) -> Subscriber | None:
     row.user_id = user.id
     if row.status != SubscriberStatus.SUBSCRIBED:
         _give_consent(row, source="settings", detail="member settings")
-        row.status, row.confirmed_at, row.unsubscribed_at = (SubscriberStatus.SUBSCRIBED,
-                                                             utcnow(), None)
-        row.bounce_count = 0
-        db.session.execute(delete(Suppression).where(Suppression.email_hash == email_hash(row.email)))
-        record(row, "confirmed", source="settings", detail="signed-in member",
-               version=consent.CURRENT)
+        _mark_confirmed(row, source="settings", detail="signed-in member", version=consent.CURRENT)
     db.session.commit()
     return row
 

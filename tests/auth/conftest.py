@@ -31,7 +31,6 @@ def registration(db):
             "profession": str(factories.profession("district-or-community-nurse").id),
             "alliance": str(factories.alliance("north-east-london").id),
             "organisation": "Hackney Community Nursing",
-            "mailing_list_consent": "y",
             "accept_guidelines": "y",
         }
         data.update(overrides)

@@ -34,7 +34,6 @@ def test_nhs_address_becomes_active_on_verification(client, db, registration, sm
     user = _user(db, "amara.okafor@nhs.net")
     assert user.status == Status.PENDING and user.email_verified_at is None
     assert user.password_hash.startswith("scrypt:")
-    assert user.mailing_list_consent is True
     assert user.organisation == "Hackney Community Nursing"
 
     deliver()
@@ -242,8 +241,7 @@ def test_the_service_refuses_a_member_who_did_not_accept(db):
 
     with pytest.raises(InvalidInput) as error:
         register_member(email="a@nhs.net", display_name="Al", password=STRONG, profession_id=None,
-                        alliance_id=None, organisation="", mailing_list_consent=False,
-                        accepted_guidelines=False)
+                        alliance_id=None, organisation="", accepted_guidelines=False)
     assert error.value.field == "accept_guidelines"
 
 

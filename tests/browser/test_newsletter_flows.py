@@ -4,7 +4,7 @@ themselves. The email's HTML goes through the Nu HTML Checker. With and without 
 
 from __future__ import annotations
 
-from .helpers import sign_in, submit, unique
+from .helpers import PASSWORD, sign_in, submit, unique
 from .test_html import validate
 
 
@@ -30,6 +30,37 @@ def test_sign_up_on_the_home_page_and_confirm_from_the_email(page, live_server, 
     row = live_server.run(lambda: (lambda r: (r.status, r.source, r.consent_version))(
         subscribers.find(email)))
     assert row[0] == "subscribed" and row[1] == "home" and row[2]
+
+
+def test_join_with_the_box_ticked_and_verifying_subscribes(page, live_server, js):
+    """One source of truth: the registration box, confirmed by verifying the address, is the
+    subscription the account page then shows (its only newsletter control)."""
+    from forum.newsletter import consent
+
+    email = f"{unique('joiner')}@nhs.net"
+    page.goto(live_server.url_for("auth.register"))
+    form = page.locator("#register-form")
+    form.get_by_label("Email address").fill(email)
+    form.get_by_label("Display name").fill(f"Joy {unique('')}")
+    form.get_by_label("Password", exact=True).fill(PASSWORD)
+    form.get_by_label("Confirm password").fill(PASSWORD)
+    form.get_by_label("Profession").select_option(label="District or community nurse")
+    form.get_by_label("Cancer alliance").select_option(label="South East London")
+    assert consent.current_text() in form.locator("#newsletter-hint").inner_text()  # beside it
+    form.get_by_label("I agree: send me the newsletter").check()
+    form.get_by_label("I have read the community guidelines", exact=False).check()
+    submit(page, form.get_by_role("button", name="Create account"))
+    assert page.locator("h1").inner_text() == "Check your email"
+
+    message = live_server.mailbox.wait_for(email, subject="Confirm your email address")
+    page.goto(next(u for u in live_server.mailbox.links(message) if "/verify/" in u))
+    submit(page, page.get_by_role("button", name="Confirm my email address"))
+    live_server.wait_for_outbox()  # members.email_verified reaches the newsletter
+    sign_in(page, live_server, email)
+    page.goto(live_server.url_for("members.edit_account"))
+    assert "You get the newsletter" in page.locator("#newsletter-status").inner_text()
+    assert page.locator("#newsletter-stop").count() == 1
+    assert page.locator("#account-form input[type=checkbox]").count() == 1  # replies only
 
 
 def test_compose_preview_and_send_a_test(page, live_server, sample, js):

@@ -40,7 +40,7 @@ class Story:
 @pytest.fixture
 def story(db) -> Story:
     member = f.member(email=EMAIL, display_name=NAME, organisation="Whittington Health",
-                      bio="District nurse in Islington.", mailing_list_consent=True)
+                      bio="District nurse in Islington.")
     other = f.member(display_name="Rosa Diaz", email="rosa@nhs.net")
     thread = f.thread(member, title="Lymphoedema referral criteria",
                       body="We refer at stage 2 with **compression** garments.")

@@ -44,7 +44,6 @@ def test_the_archive_holds_every_domain_and_the_uploaded_file(client, story):
     profile = _json(archive, "members")["profile"]
     assert (profile["email"], profile["display_name"]) == (EMAIL, NAME)
     assert profile["organisation"] == "Whittington Health"
-    assert _json(archive, "members")["consents"]["mailing_list"] is True
     posts = _json(archive, "discussions")["posts"]
     assert [p["text"] for p in posts] == ["We refer at stage 2 with **compression** garments."]
     assert posts[0]["created_at"].startswith("20")  # ISO 8601

@@ -87,7 +87,6 @@ def test_edit_account_updates_the_profile(signed_in, db):
         "display_name": "Amara O.", "profession": str(factories.profession("gp").id),
         "alliance": str(factories.alliance("pan-london-national").id),
         "organisation": "Homerton", "bio": "GP with a special interest.",
-        "mailing_list_consent": "y",
     })
     assert response.status_code == 302
     user = signed_in.user
@@ -96,7 +95,6 @@ def test_edit_account_updates_the_profile(signed_in, db):
             user.bio) == ("Amara O.", "gp", "pan-london-national", "Homerton",
                           "GP with a special interest.")
     assert user.notify_replies is False  # unticked
-    assert user.mailing_list_consent is True
 
 
 def test_edit_account_bad_input_keeps_what_was_typed(signed_in, db):
@@ -196,3 +194,10 @@ def test_a_new_password_signs_out_every_other_browser_but_this_one(app, db):
     with laptop.session_transaction() as session:
         session.clear()
     assert laptop.get("/account").status_code == 200, "the new remember-me cookie works"
+
+
+def test_the_account_page_has_one_newsletter_control(signed_in, db):
+    page = signed_in.get("/account").get_data(as_text=True)
+    assert "mailing_list_consent" not in page and 'name="newsletter"' not in page
+    assert page.count('action="/newsletter/settings"') == 1  # the newsletter's own box
+    assert 'id="newsletter-start"' in page and "Send me the newsletter by email" not in page

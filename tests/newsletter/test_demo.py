@@ -7,7 +7,7 @@ from sqlalchemy import select
 from forum.demo import seed_demo
 from forum.members.models import User
 from forum.newsletter import queries
-from forum.newsletter.models import IssueStatus
+from forum.newsletter.models import IssueStatus, Subscriber
 from tests import factories
 
 
@@ -16,6 +16,8 @@ def test_demo_has_a_list_a_sent_issue_and_a_draft(client, db):
     counts = queries.list_counts()
     assert counts["subscribed"] >= 25 and counts["pending"] == 1
     assert counts["unsubscribed"] == 2 and counts["suppressed"] == 2
+    joined_with_it = db.session.scalars(select(Subscriber).where(Subscriber.source == "register"))
+    assert {r.status for r in joined_with_it} == {"subscribed"}  # ticked on joining, verified
     sent, draft = sorted(queries.issues(), key=lambda i: i.id)
     assert sent.status == IssueStatus.SENT and sent.number == 1 and sent.items
     assert queries.progress(sent)["sent"] == sent.recipient_count >= 25

@@ -458,8 +458,7 @@ def test_a_member_who_changes_their_name_is_found_by_the_new_one(member, sync):
     sync()
     assert set(found("author:asha", member)) == {opening(thread).id, reply.id}
     update_profile(member, member, display_name="Asha Okafor", profession_id=member.profession_id,
-                   alliance_id=member.alliance_id, organisation="", bio="", notify_replies=True,
-                   mailing_list_consent=False)
+                   alliance_id=member.alliance_id, organisation="", bio="", notify_replies=True)
     sync()
     assert set(found("author:okafor", member)) == {opening(thread).id, reply.id}
     assert found("author:nurse", member) == []
