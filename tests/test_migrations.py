@@ -59,7 +59,7 @@ def test_old_mailing_list_consents_become_subscribers(empty_database_url, tmp_pa
                            "SQLALCHEMY_DATABASE_URI": empty_database_url,
                            "SEARCH_DIR": str(tmp_path / "index"), "RATELIMIT_ENABLED": False})
     with migrated.app_context():
-        upgrade(revision="b7e1c3a9d204")
+        upgrade(revision="c3d9e2f1a7b6")
         joined = datetime(2024, 3, 5, 9, 30)
         with db.engine.begin() as conn:
             ids = {name: _member(conn, f"{name}@nhs.net", consent=name != "no")
@@ -83,7 +83,7 @@ def test_old_mailing_list_consents_become_subscribers(empty_database_url, tmp_pa
         assert (waiting.status, waiting.source) == ("pending", "register")  # confirmed on verifying
         assert "mailing_list_consent" not in {c["name"] for c in inspect(db.engine).get_columns("users")}
         db.session.remove()
-        downgrade(revision="b7e1c3a9d204")
+        downgrade(revision="c3d9e2f1a7b6")
         with db.engine.connect() as conn:
             back = dict(conn.execute(text("SELECT id, mailing_list_consent FROM users")).all())
         assert back[ids["yes"]] and not back[ids["no"]] and not back[ids["unverified"]]

@@ -2,7 +2,7 @@
 subscribers (issue 15), and users.mailing_list_consent goes
 
 Revision ID: 5c0e7a91d2f3
-Revises: b7e1c3a9d204
+Revises: c3d9e2f1a7b6
 Create Date: 2026-12-01 16:10:00
 
 A member who ticked "Send me the newsletter by email" with a verified address becomes a
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '5c0e7a91d2f3'
-down_revision = 'b7e1c3a9d204'
+down_revision = 'c3d9e2f1a7b6'
 branch_labels = None
 depends_on = None
 
