@@ -148,7 +148,8 @@ def test_moderators_tables_read_whole_at_320_and_1280_px(browser, live_server, s
     cut_off = table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth")
     widest = table.evaluate("""t => [...t.querySelectorAll('td')]
       .flatMap(td => td.textContent.split(/\\s+/)).sort((a, b) => b.length - a.length)[0]""")
-    assert cut_off <= 1, f"the {name} is {cut_off} px wider than its box at {width} px (longest word {widest!r})"
+    assert cut_off <= 1, (f"the {name} is {cut_off} px wider than its box at {width} px "
+                          f"(longest word {widest!r})")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert table.locator("tbody").evaluate(BROKEN_WORDS) == []
     if width == 320:  # stacked: each value says what it is
