@@ -226,7 +226,8 @@ def test_searching_never_waits_for_the_writer_lock(author, index, sync):
     with indexer_lock(index):
         started = time.monotonic()
         assert search("readers", viewer=author).total == 1
-        assert time.monotonic() - started < 2
+        # Far below the writer's 60 s lock wait: the search did not queue behind the writer.
+        assert time.monotonic() - started < 20
 
 
 def test_the_in_process_worker_makes_a_new_post_searchable_without_a_sync(app, author, index):
