@@ -407,12 +407,13 @@ def test_thread_lists_with_read_marks_cost_the_same_for_1_and_50_threads(
 
 # --- links made elsewhere reach the page that shows the post --------------------------------
 
-def lands_on(client, link: str, post_id: int) -> None:
+def lands_on(client, link: str, post_id: int) -> str:
     """Following `link` (as a person does) ends on the page and anchor that show the post."""
     response = client.get(link.split("#")[0], follow_redirects=True)
     assert post_id in articles(page(response)), link
     final = response.history[-1].headers["Location"] if response.history else link
     assert final.endswith(f"#post-{post_id}"), (link, final)
+    return final
 
 
 def test_a_moderators_notification_links_to_the_page_that_shows_the_post(
@@ -424,7 +425,7 @@ def test_a_moderators_notification_links_to_the_page_that_shows_the_post(
     tops = top_level(thread, 12, writer=member)
     moderation.hide_post(f.moderator(), tops[11], reason="Off topic")
     note = db.session.scalars(select(Notification).where(Notification.user_id == member.id)).one()
-    lands_on(client, note.link, tops[11].id)
+    assert lands_on(client, note.link, tops[11].id).endswith(f"#post-{tops[11].id}")
 
 
 
@@ -438,4 +439,4 @@ def test_the_audit_log_links_a_post_to_the_page_that_shows_it(client, db, small_
     f.sign_in(client, moderator)
     html = page(client.get("/moderation/audit"))
     link = re.search(rf'<a href="([^"]+)">Post {tops[11].id} in', html).group(1)
-    lands_on(client, link, tops[11].id)
+    assert lands_on(client, link, tops[11].id).endswith(f"#post-{tops[11].id}")

@@ -22,7 +22,7 @@ def chain(start: int, length: int, parent: int | None) -> list[tuple[int, int | 
     return out
 
 
-def every_post_shown_once(outline: paging.Outline, budget: int) -> None:
+def every_post_shown_once(outline: paging.Outline, budget: int) -> int:
     """Every reply is on a page of the thread, or of a branch reached by "Show more" (whose
     page starts again from the branch's first replies); locate finds the first such page."""
     places: dict[int, paging.Place] = {}
@@ -41,6 +41,7 @@ def every_post_shown_once(outline: paging.Outline, budget: int) -> None:
     assert set(places) == set(outline.parent)
     for post_id, place in places.items():
         assert paging.locate(outline, post_id, budget) == place
+    return len(places)
 
 
 def test_pages_hold_whole_top_level_replies_up_to_the_budget():
@@ -76,7 +77,8 @@ def test_every_post_of_a_bushy_thread_is_found_where_it_is_shown():
             shape.append((n, root))
             shape.extend(chain(n + 1, top, n))
             n += top + 1
-    every_post_shown_once(make(shape), 7)
+    outline = make(shape)
+    assert every_post_shown_once(outline, 7) == len(outline.parent) > 12
 
 
 def test_a_page_past_the_end_is_the_last_page():
